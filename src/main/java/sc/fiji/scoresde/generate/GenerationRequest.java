@@ -1,0 +1,30 @@
+package sc.fiji.scoresde.generate;
+
+/** What to generate: one batch of images from one seed, with the pipeline's sampling options. */
+public final class GenerationRequest {
+
+	/** diffusers' default num_inference_steps */
+	public static final int DEFAULT_STEPS = 2000;
+
+	public int batch = 1;
+	public int steps = DEFAULT_STEPS;
+	/** seed of torch.manual_seed; −1 means "pick one" (the one used is reported) */
+	public long seed = -1;
+	/** overrides the scheduler config's snr when not null */
+	public Double snr;
+	/** overrides the scheduler config's correct_steps when not null */
+	public Integer correctSteps;
+
+	public void validate() {
+		if (batch < 1 || batch > 4096) throw new IllegalArgumentException("batch " + batch +
+			" must be between 1 and 4096");
+		if (steps < 1 || steps > 1_000_000) throw new IllegalArgumentException("steps " + steps +
+			" must be between 1 and 1000000");
+		if (seed < -1 || seed > sc.fiji.scoresde.sampling.TorchNoise.MAX_SEED) throw new IllegalArgumentException(
+			"seed " + seed + " must be −1 (pick one) or between 0 and " + sc.fiji.scoresde.sampling.TorchNoise.MAX_SEED);
+		if (snr != null && !(snr >= 0 && Double.isFinite(snr))) throw new IllegalArgumentException("snr " + snr +
+			" must be a finite number ≥ 0");
+		if (correctSteps != null && (correctSteps < 0 || correctSteps > 100)) throw new IllegalArgumentException(
+			"correct steps " + correctSteps + " must be between 0 and 100");
+	}
+}

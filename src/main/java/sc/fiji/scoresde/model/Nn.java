@@ -1,0 +1,132 @@
+package sc.fiji.scoresde.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The torch.nn layers the diffusers blocks are made of (Conv2d, Linear, GroupNorm, SiLU), as thin holders of their
+ * parameters. Every forward keeps the activation as first operand so that results land in the caller's (per-step)
+ * NDManager, never in the model's.
+ */
+final class Nn {
+
+	private Nn() {}
+
+	static String join(final String prefix, final String name) {
+		return prefix.isEmpty() ? name : prefix + "." + name;
+	}
+
+	static NDArray silu(final NDArray x) {
+		return x.mul(Activation.sigmoid(x));
+	}
+
+	/** torch.nn.Conv2d with square kernel, stride and symmetric zero padding. */
+	static final class Conv2d {
+
+		final Parameter weight;
+		final Parameter bias;
+		final int stride;
+		final int padding;
+		final int outChannels;
+
+		Conv2d(final ParameterStore store, final String key, final int in, final int out, final int kernel,
+			final int stride, final int padding, final boolean bias)
+		{
+			this.weight = store.declare(join(key, "weight"), out, in, kernel, kernel);
+			this.bias = bias ? store.declare(join(key, "bias"), out) : null;
+			this.stride = stride;
+			this.padding = padding;
+			this.outChannels = out;
+		}
+
+		NDArray forward(final NDArray x) {
+			return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.get(), bias == null ? null : bias.get(), new Shape(
+				stride, stride), new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
+		}
+	}
+
+	/** torch.nn.Linear over the last axis. */
+	static final class LinearLayer {
+
+		final Parameter weight;
+		final Parameter bias;
+
+		LinearLayer(final ParameterStore store, final String key, final int in, final int out) {
+			this.weight = store.declare(join(key, "weight"), out, in);
+			this.bias = store.declare(join(key, "bias"), out);
+		}
+
+		NDArray forward(final NDArray x) {
+			return Linear.linear(x, weight.get(), bias.get()).singletonOrThrow();
+		}
+	}
+
+	/**
+	 * torch.nn.GroupNorm(affine=True) on (N, C, ...): DJL has no group norm, so each group is layer-normalised over
+	 * an (N, G, C/G·spatial) view and the per-channel affine applied after.
+	 */
+	static final class GroupNorm {
+
+		final Parameter weight;
+		final Parameter bias;
+		final int groups;
+		final int channels;
+		final float eps;
+		private volatile NDArray weight4;
+		private volatile NDArray bias4;
+		/** unit scale and zero shift for the normalised length, per length and device; owned by the model manager */
+		private final Map<String, NDArray[]> identity = new ConcurrentHashMap<>();
+
+		GroupNorm(final ParameterStore store, final String key, final int groups, final int channels,
+			final double eps, final String what) throws ModelConfigException
+		{
+			if (groups < 1 || channels % groups != 0) throw new ModelConfigException(what + ": GroupNorm of " +
+				channels + " channels cannot have " + groups + " groups (channels must be divisible by groups;" +
+				" diffusers fails on this config too)");
+			this.weight = store.declare(join(key, "weight"), channels);
+			this.bias = store.declare(join(key, "bias"), channels);
+			this.groups = groups;
+			this.channels = channels;
+			this.eps = (float) eps;
+		}
+
+		NDArray forward(final NDArray x) {
+			final Shape shape = x.getShape();
+			final long n = shape.get(0);
+			final long length = shape.size() / n / groups;
+			final NDArray[] unit = identity.computeIfAbsent(length + "@" + x.getDevice(), k -> {
+				final NDManager m = weight.get().getManager();
+				return new NDArray[] { m.ones(new Shape(length)).toDevice(x.getDevice(), false), m.zeros(new Shape(
+					length)).toDevice(x.getDevice(), false) };
+			});
+			final NDArray grouped = x.reshape(n, groups, length);
+			final NDArray normed = LayerNorm.layerNorm(grouped, new Shape(length), unit[0], unit[1], eps)
+				.singletonOrThrow().reshape(shape);
+			return normed.mul(weight4(shape.dimension())).add(bias4(shape.dimension()));
+		}
+
+		private NDArray weight4(final int dims) {
+			if (weight4 == null) weight4 = weight.get().reshape(broadcastShape(dims));
+			return weight4;
+		}
+
+		private NDArray bias4(final int dims) {
+			if (bias4 == null) bias4 = bias.get().reshape(broadcastShape(dims));
+			return bias4;
+		}
+
+		private Shape broadcastShape(final int dims) {
+			final long[] s = new long[dims];
+			java.util.Arrays.fill(s, 1);
+			s[1] = channels;
+			return new Shape(s);
+		}
+	}
+}
