@@ -1,0 +1,126 @@
+package sc.fiji.scoresde.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import sc.fiji.scoresde.generate.DefaultModel;
+import sc.fiji.scoresde.generate.DeviceChoice;
+import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.generate.GenerationRequest;
+import sc.fiji.scoresde.generate.GenerationService;
+import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.imagej.TiffStackWriter;
+import sc.fiji.scoresde.io.NpyWriter;
+import sc.fiji.scoresde.io.PngWriter;
+
+/** {@code score-sde generate}: one batch from one seed, written as .png, .tif or .npy. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+	description = "Generate images with the ScoreSdeVePipeline predictor-corrector sampler.")
+final class GenerateCommand implements Callable<Integer> {
+
+	@Spec
+	private CommandSpec spec;
+
+	@Option(names = "--model", paramLabel = "PATH",
+		description = "pipeline folder, UNet folder or weights file (default: the bundled test model)")
+	private Path model;
+
+	@Option(names = "--batch", defaultValue = "1", description = "number of images (default: ${DEFAULT-VALUE})")
+	private int batch;
+
+	@Option(names = "--steps", defaultValue = "2000",
+		description = "predictor steps, num_inference_steps (default: ${DEFAULT-VALUE})")
+	private int steps;
+
+	@Option(names = "--seed", defaultValue = "-1",
+		description = "torch.manual_seed value; -1 picks one and prints it (default: ${DEFAULT-VALUE})")
+	private long seed;
+
+	@Option(names = "--snr", description = "corrector signal-to-noise ratio (default: the scheduler config's)")
+	private Double snr;
+
+	@Option(names = "--correct-steps", description = "corrector steps per step (default: the scheduler config's)")
+	private Integer correctSteps;
+
+	@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
+	private String device;
+
+	@Option(names = "--output", required = true, paramLabel = "FILE",
+		description = "output file: .png (one file per image), .tif (ImageJ stack) or .npy (float32 NHWC in [0,1])")
+	private Path output;
+
+	@Option(names = "--quiet", description = "no progress bar")
+	private boolean quiet;
+
+	@Override
+	public Integer call() throws Exception {
+		final var err = spec.commandLine().getErr();
+		final String format = format(output);
+		final GenerationRequest request = new GenerationRequest();
+		request.batch = batch;
+		request.steps = steps;
+		request.seed = seed;
+		request.snr = snr;
+		request.correctSteps = correctSteps;
+		request.validate();
+		final DeviceChoice choice = DeviceChoice.parse(device);
+
+		final Path modelPath = model != null ? model : DefaultModel.extract();
+		err.println("model: " + (model != null ? model : DefaultModel.NAME));
+		final AtomicBoolean interrupted = new AtomicBoolean();
+		final Thread hook = new Thread(() -> interrupted.set(true));
+		Runtime.getRuntime().addShutdownHook(hook);
+		final long start = System.nanoTime();
+		final GeneratedImages images;
+		try (LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(err::println), err::println)) {
+			final GenerationService.Hooks hooks = new GenerationService.Hooks();
+			hooks.log = err::println;
+			hooks.cancelled = interrupted::get;
+			if (!quiet) hooks.progress = new ProgressBar(err);
+			images = GenerationService.generate(loaded, request, hooks);
+		}
+		finally {
+			try {
+				Runtime.getRuntime().removeShutdownHook(hook);
+			}
+			catch (final IllegalStateException e) {
+				// the JVM is already shutting down
+			}
+		}
+		err.printf(Locale.ROOT, "seed %d, device %s, %.1f s%n", images.seed, images.device, (System.nanoTime() -
+			start) / 1e9);
+		for (final Path written : write(format, images))
+			spec.commandLine().getOut().println(written);
+		spec.commandLine().getOut().flush();
+		return 0;
+	}
+
+	private List<Path> write(final String format, final GeneratedImages images) throws Exception {
+		switch (format) {
+			case "npy":
+				NpyWriter.writeFloat32(output, images.nhwc, images.batch, images.height, images.width, images.channels);
+				return List.of(output);
+			case "tif":
+				TiffStackWriter.write(output, images);
+				return List.of(output);
+			default:
+				return PngWriter.write(output, images.toUint8(), images.batch, images.height, images.width,
+					images.channels);
+		}
+	}
+
+	static String format(final Path output) {
+		final String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
+		if (name.endsWith(".npy")) return "npy";
+		if (name.endsWith(".tif") || name.endsWith(".tiff")) return "tif";
+		if (name.endsWith(".png")) return "png";
+		throw new IllegalArgumentException("output " + output + " must end in .png, .tif or .npy");
+	}
+}

@@ -1,0 +1,33 @@
+package sc.fiji.scoresde.cli;
+
+import java.io.PrintWriter;
+
+import sc.fiji.scoresde.sampling.SamplingListener;
+
+/** A one-line progress bar on stderr, redrawn after each network call (at most ten times a second). */
+final class ProgressBar implements SamplingListener {
+
+	private static final int WIDTH = 30;
+
+	private final PrintWriter err;
+	private final long start = System.nanoTime();
+	private long lastDraw;
+
+	ProgressBar(final PrintWriter err) {
+		this.err = err;
+	}
+
+	@Override
+	public void networkCallDone(final int done, final int total) {
+		final long now = System.nanoTime();
+		if (done != total && now - lastDraw < 100_000_000L) return;
+		lastDraw = now;
+		final int filled = (int) ((long) WIDTH * done / total);
+		final double seconds = (now - start) / 1e9;
+		final double eta = done == 0 ? 0 : seconds / done * (total - done);
+		err.printf("\r[%s%s] %d/%d network calls, %.1f s elapsed, %.1f s left ", "#".repeat(filled), " ".repeat(WIDTH -
+			filled), done, total, seconds, eta);
+		if (done == total) err.println();
+		err.flush();
+	}
+}

@@ -1,0 +1,61 @@
+package sc.fiji.scoresde.io;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+/**
+ * Writes 8-bit images as PNG, one file per image: {@code out.png} for a single image, {@code out-0.png},
+ * {@code out-1.png}, … for a batch. One channel is written as grey, three as RGB.
+ */
+public final class PngWriter {
+
+	private PngWriter() {}
+
+	/** The files {@link #write} creates for a batch of {@code count} images. */
+	public static List<Path> fileNames(final Path target, final int count) {
+		final List<Path> out = new ArrayList<>();
+		if (count == 1) {
+			out.add(target);
+			return out;
+		}
+		final String name = target.getFileName().toString();
+		final int dot = name.lastIndexOf('.');
+		final String stem = dot > 0 ? name.substring(0, dot) : name;
+		final String ext = dot > 0 ? name.substring(dot) : ".png";
+		for (int i = 0; i < count; i++)
+			out.add(target.resolveSibling(stem + "-" + i + ext));
+		return out;
+	}
+
+	/**
+	 * @param nhwc uint8 pixels (as diffusers' "pil" output), image-major, channels last
+	 * @return the files written
+	 */
+	public static List<Path> write(final Path target, final byte[] nhwc, final int count, final int height,
+		final int width, final int channels) throws IOException
+	{
+		if (channels != 1 && channels != 3) throw new IllegalArgumentException("PNG holds 1 or 3 channels; the model" +
+			" makes " + channels + " (write .tif or .npy instead)");
+		final List<Path> files = fileNames(target, count);
+		for (int n = 0; n < count; n++) {
+			final BufferedImage img = new BufferedImage(width, height, channels == 1 ? BufferedImage.TYPE_BYTE_GRAY
+				: BufferedImage.TYPE_INT_RGB);
+			final int base = n * height * width * channels;
+			for (int y = 0; y < height; y++)
+				for (int x = 0; x < width; x++) {
+					final int p = base + (y * width + x) * channels;
+					if (channels == 1) img.getRaster().setSample(x, y, 0, nhwc[p] & 0xff);
+					else img.setRGB(x, y, (nhwc[p] & 0xff) << 16 | (nhwc[p + 1] & 0xff) << 8 | (nhwc[p + 2] & 0xff));
+				}
+			AtomicFiles.write(files.get(n), out -> {
+				if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer available");
+			});
+		}
+		return files;
+	}
+}
