@@ -59,16 +59,21 @@ public final class GenerationService {
 		try (NDManager run = NDManager.newBaseManager(model.device(), Engines.PYTORCH)) {
 			hooks.log.accept(String.format("generating %d image(s) %d×%d×%d, %d steps × %d network calls, seed %d," +
 				" snr %s, device %s", request.batch, c.height(), c.width(), c.inChannels, request.steps,
-				scheduler.correctSteps + 1, seed, scheduler.snr, model.device()));
+				scheduler.correctSteps + 1, seed, scheduler.snr, describe(model.device())));
 			final TorchNoise noise = new TorchNoise(seed);
 			final NDArray images = sampler.sample(model.scoreModel(), run, shape, request.steps, noise);
 			final float[] nhwc = images.transpose(0, 2, 3, 1).toFloatArray();
-			return new GeneratedImages(nhwc, request.batch, c.height(), c.width(), c.inChannels, seed, model.device()
-				.toString(), request.steps);
+			return new GeneratedImages(nhwc, request.batch, c.height(), c.width(), c.inChannels, seed, describe(model
+				.device()), request.steps);
 		}
 		finally {
 			TorchNoise.GENERATOR_LOCK.unlock();
 		}
+	}
+
+	/** "cpu" or "gpu:0". */
+	public static String describe(final ai.djl.Device device) {
+		return device.isGpu() ? "gpu:" + device.getDeviceId() : device.getDeviceType();
 	}
 
 	/** Waits for the process-wide generator, saying so, and gives up when the run is cancelled meanwhile. */
