@@ -1,0 +1,104 @@
+package sc.fiji.scoresde.fiji;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Locale;
+
+import sc.fiji.scoresde.generate.DeviceChoice;
+import sc.fiji.scoresde.generate.GenerationRequest;
+
+/**
+ * The options of "Generate (VE)..." shared by the SciJava command and the ImageJ 1 bridge. The option keys are the
+ * SciJava field names lower-cased, which is what Fiji's macro recorder writes, so one macro line works in both.
+ */
+public final class GenerateOptions {
+
+	public static final String TITLE = "Generate (VE)...";
+	public static final String MENU = "Plugins>Score SDE>" + TITLE;
+
+	public static final String KEY_MODEL = "model";
+	public static final String KEY_IMAGES = "images";
+	public static final String KEY_STEPS = "steps";
+	public static final String KEY_SEED = "seed";
+	public static final String KEY_SNR = "snr";
+	public static final String KEY_CORRECTORS = "correctors";
+	public static final String KEY_DEVICE = "device";
+	public static final String KEY_OUTPUT = "output";
+	public static final List<String> KEYS = List.of(KEY_MODEL, KEY_IMAGES, KEY_STEPS, KEY_SEED, KEY_SNR,
+		KEY_CORRECTORS, KEY_DEVICE, KEY_OUTPUT);
+
+	public static final String OUTPUT_RGB = "RGB (8-bit)";
+	public static final String OUTPUT_FLOAT = "float [0,1]";
+	public static final String[] OUTPUTS = { OUTPUT_RGB, OUTPUT_FLOAT };
+	public static final String[] DEVICES = { "auto", "cpu", "gpu" };
+
+	/** empty: the bundled test model */
+	public String model = "";
+	public int images = 1;
+	public int steps = GenerationRequest.DEFAULT_STEPS;
+	/** −1: pick one */
+	public long seed = -1;
+	/** ≤ 0 … −1: the scheduler config's */
+	public double snr = -1;
+	/** −1: the scheduler config's */
+	public int correctors = -1;
+	public String device = "auto";
+	public String output = OUTPUT_RGB;
+
+	/** Checks every option; the message names the option, the value and what is allowed. */
+	public void validate() {
+		if (images < 1 || images > 4096) throw bad(KEY_IMAGES, images, "between 1 and 4096");
+		if (steps < 1 || steps > 1_000_000) throw bad(KEY_STEPS, steps, "between 1 and 1000000");
+		if (seed < -1 || seed > sc.fiji.scoresde.sampling.TorchNoise.MAX_SEED) throw bad(KEY_SEED, seed,
+			"-1 (pick one) or between 0 and " + sc.fiji.scoresde.sampling.TorchNoise.MAX_SEED);
+		if (!(snr == -1 || (snr >= 0 && Double.isFinite(snr)))) throw bad(KEY_SNR, snr,
+			"-1 (the model's) or a number ≥ 0");
+		if (correctors < -1 || correctors > 100) throw bad(KEY_CORRECTORS, correctors,
+			"-1 (the model's) or between 0 and 100");
+		try {
+			DeviceChoice.parse(device);
+		}
+		catch (final IllegalArgumentException e) {
+			throw bad(KEY_DEVICE, device, "one of auto, cpu, gpu");
+		}
+		if (!OUTPUT_RGB.equals(output) && !OUTPUT_FLOAT.equals(output)) throw bad(KEY_OUTPUT, output, "'" +
+			OUTPUT_RGB + "' or '" + OUTPUT_FLOAT + "'");
+		if (!model.trim().isEmpty() && !java.nio.file.Files.exists(modelPath())) throw bad(KEY_MODEL, model,
+			"an existing pipeline folder, UNet folder or weights file (or empty for the bundled test model)");
+	}
+
+	private static IllegalArgumentException bad(final String key, final Object value, final String expected) {
+		return new IllegalArgumentException("Generate (VE): option '" + key + "' is " + (value instanceof String
+			? "'" + value + "'" : String.valueOf(value)) + "; expected " + expected);
+	}
+
+	/** null for the bundled model */
+	public Path modelPath() {
+		return model == null || model.trim().isEmpty() ? null : Paths.get(model.trim());
+	}
+
+	public GenerationRequest request() {
+		final GenerationRequest r = new GenerationRequest();
+		r.batch = images;
+		r.steps = steps;
+		r.seed = seed;
+		r.snr = snr == -1 ? null : snr;
+		r.correctSteps = correctors == -1 ? null : correctors;
+		return r;
+	}
+
+	public DeviceChoice deviceChoice() {
+		return DeviceChoice.parse(device);
+	}
+
+	public boolean floatOutput() {
+		return OUTPUT_FLOAT.equals(output);
+	}
+
+	/** The macro options string for these options, as the recorder writes it. */
+	public String toMacroOptions() {
+		return String.format(Locale.ROOT, "model=[%s] images=%d steps=%d seed=%d snr=%s correctors=%d device=%s " +
+			"output=[%s]", model, images, steps, seed, snr, correctors, device, output);
+	}
+}

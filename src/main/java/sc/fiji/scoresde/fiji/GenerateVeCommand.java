@@ -1,0 +1,176 @@
+package sc.fiji.scoresde.fiji;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import net.imglib2.img.Img;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.DynamicCommand;
+import org.scijava.log.LogService;
+import org.scijava.module.MutableModuleItem;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.task.Task;
+import org.scijava.task.TaskService;
+
+import sc.fiji.scoresde.generate.DefaultModel;
+import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.generate.GenerationService;
+import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.imagej.ImgConversion;
+import sc.fiji.scoresde.sampling.SamplingCancelledException;
+
+/**
+ * Plugins › Score SDE › Generate (VE)...: a thin SciJava shell over {@link GenerationService}. Progress goes to the
+ * status bar and to a task whose cancel stops the run before the next network call.
+ */
+@Plugin(type = Command.class, menuPath = GenerateOptions.MENU, headless = true,
+	description = "Generate images with a Score SDE (VE) diffusers pipeline")
+public class GenerateVeCommand extends DynamicCommand {
+
+	@Parameter(label = "Model (pipeline folder, UNet folder or weights file; empty: bundled test model)",
+		required = false)
+	private String model = "";
+
+	@Parameter(label = "Number of images", min = "1", max = "4096")
+	private int images = 1;
+
+	@Parameter(label = "Steps (predictor steps)", min = "1")
+	private int steps = 2000;
+
+	@Parameter(label = "Seed (-1: pick one)", persist = false)
+	private long seed = -1;
+
+	@Parameter(label = "SNR (-1: the model's)")
+	private double snr = -1;
+
+	@Parameter(label = "Corrector steps (-1: the model's)", min = "-1")
+	private int correctors = -1;
+
+	@Parameter(label = "Device", choices = { "auto", "cpu", "gpu" })
+	private String device = "auto";
+
+	@Parameter(label = "Output", choices = { GenerateOptions.OUTPUT_RGB, GenerateOptions.OUTPUT_FLOAT })
+	private String output = GenerateOptions.OUTPUT_RGB;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Score SDE VE")
+	private Img<?> result;
+
+	@Parameter
+	private LogService log;
+
+	@Parameter(required = false)
+	private StatusService status;
+
+	@Parameter(required = false)
+	private TaskService taskService;
+
+	private GeneratedImages generated;
+
+	@Override
+	public void run() {
+		final GenerateOptions o = options();
+		try {
+			o.validate();
+		}
+		catch (final IllegalArgumentException e) {
+			log.error(e.getMessage());
+			cancel(e.getMessage());
+			return;
+		}
+		// the seed actually used goes back into the input, so that the macro recorder (which reads inputs after
+		// the run) writes a line that replays to the same pixels
+		seed = GenerationService.pickSeed(seed);
+		o.seed = seed;
+		final Task task = taskService == null ? null : taskService.createTask("Score SDE VE: generating");
+		final long start = System.nanoTime();
+		try {
+			final Path modelPath = o.modelPath() != null ? o.modelPath() : DefaultModel.extract();
+			final String modelName = o.modelPath() != null ? o.model : DefaultModel.NAME;
+			try (LoadedModel loaded = LoadedModel.load(modelPath, o.deviceChoice().resolve(log::info), log::warn)) {
+				final GenerationService.Hooks hooks = new GenerationService.Hooks();
+				hooks.log = log::info;
+				hooks.cancelled = () -> isCanceled() || (task != null && task.isCanceled());
+				hooks.progress = (done, total) -> {
+					if (status != null) status.showStatus(done, total, "Score SDE VE: network call " + done + "/" + total);
+					if (task != null) {
+						task.setProgressMaximum(total);
+						task.setProgressValue(done);
+					}
+				};
+				if (task != null) task.start();
+				generated = GenerationService.generate(loaded, o.request(), hooks);
+			}
+			result = o.floatOutput() ? ImgConversion.toFloatImg(generated) : ImgConversion.toUint8Img(generated);
+			final String title = String.format(Locale.ROOT, "Score SDE VE seed=%d", generated.seed);
+			final MutableModuleItem<?> item = getInfo().getMutableOutput("result", Img.class);
+			if (item != null) item.setLabel(title);
+			log.info(String.format(Locale.ROOT, "Score SDE VE: model %s, device %s, seed %d, %d steps, %d image(s)," +
+				" %.1f s", modelName, generated.device, generated.seed, generated.steps, generated.batch, (System
+					.nanoTime() - start) / 1e9));
+		}
+		catch (final SamplingCancelledException e) {
+			log.info("Score SDE VE: " + e.getMessage() + "; no image was made");
+			result = null;
+			generated = null;
+			if (!isCanceled()) cancel("Cancelled: " + e.getMessage());
+		}
+		catch (final Exception e) {
+			final String message = "Score SDE VE: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+			log.error(message, e);
+			result = null;
+			generated = null;
+			cancel(message);
+		}
+		finally {
+			if (task != null) task.finish();
+			if (status != null) status.clearStatus();
+		}
+	}
+
+	/**
+	 * A new instance ready for {@code moduleService.run(command, true, inputs)}. (A DynamicCommand is its own
+	 * module, so CommandService.run cannot return it; this is the documented way round.)
+	 */
+	public static GenerateVeCommand create(final org.scijava.Context context) {
+		final org.scijava.command.CommandInfo info = context.service(org.scijava.command.CommandService.class)
+			.getCommand(GenerateVeCommand.class);
+		return (GenerateVeCommand) context.service(org.scijava.module.ModuleService.class).createModule(info);
+	}
+
+	/** Runs the command with these inputs and waits for it; the returned command holds outputs and cancel reason. */
+	public static GenerateVeCommand runAndWait(final org.scijava.Context context,
+		final java.util.Map<String, Object> inputs) throws InterruptedException,
+		java.util.concurrent.ExecutionException
+	{
+		final GenerateVeCommand command = create(context);
+		context.service(org.scijava.module.ModuleService.class).run(command, true, inputs).get();
+		return command;
+	}
+
+	/** The options as the dialog, a macro or a script set them. */
+	public GenerateOptions options() {
+		final GenerateOptions o = new GenerateOptions();
+		o.model = model == null ? "" : model;
+		o.images = images;
+		o.steps = steps;
+		o.seed = seed;
+		o.snr = snr;
+		o.correctors = correctors;
+		o.device = device;
+		o.output = output;
+		return o;
+	}
+
+	/** The images of the last run with their seed (null when it failed or was cancelled). */
+	public GeneratedImages generated() {
+		return generated;
+	}
+
+	public Img<?> result() {
+		return result;
+	}
+}

@@ -1,0 +1,171 @@
+package sc.fiji.scoresde.fiji;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.gui.GenericDialog;
+import ij.plugin.PlugIn;
+
+import java.awt.TextField;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Vector;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.scijava.Context;
+import org.scijava.app.event.StatusEvent;
+import org.scijava.event.EventHandler;
+import org.scijava.event.EventService;
+import org.scijava.module.ModuleService;
+
+import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.generate.GenerationService;
+import sc.fiji.scoresde.imagej.ImagePlusConversion;
+
+/**
+ * The ImageJ 1 face of "Generate (VE)..." (registered in plugins.config): a macro-recordable GenericDialog with the
+ * same option keys as the SciJava command, which it then runs. In Fiji, ImageJ2's legacy layer replaces this menu
+ * entry by the SciJava command of the same name, so the menu shows one entry. Esc cancels before the next network
+ * call.
+ */
+public class GenerateVePlugIn implements PlugIn {
+
+	private static Context context;
+	private static final GenerateOptions LAST = new GenerateOptions();
+
+	@Override
+	public void run(final String arg) {
+		final GenerateOptions o = showDialog();
+		if (o == null) return;
+		try {
+			o.validate();
+		}
+		catch (final IllegalArgumentException e) {
+			IJ.error("Generate (VE)", e.getMessage());
+			return;
+		}
+		final ImagePlus imp = generate(o);
+		if (imp != null) imp.show();
+	}
+
+	private static GenerateOptions showDialog() {
+		final GenericDialog gd = new GenericDialog("Generate (VE)");
+		// labels start with the option key: GenericDialog derives the macro key from the first word
+		gd.addStringField("Model (folder or file; empty: bundled test model)", LAST.model, 40);
+		gd.addNumericField("Images", LAST.images, 0);
+		gd.addNumericField("Steps", LAST.steps, 0);
+		gd.addNumericField("Seed (-1: pick one)", -1, 0);
+		gd.addNumericField("SNR (-1: the model's)", LAST.snr, 3);
+		gd.addNumericField("Correctors (steps per step; -1: the model's)", LAST.correctors, 0);
+		gd.addChoice("Device", GenerateOptions.DEVICES, LAST.device);
+		gd.addChoice("Output", GenerateOptions.OUTPUTS, LAST.output);
+		gd.showDialog();
+		if (gd.wasCanceled()) return null;
+		final GenerateOptions o = new GenerateOptions();
+		o.model = gd.getNextString().trim();
+		o.images = (int) gd.getNextNumber();
+		o.steps = (int) gd.getNextNumber();
+		if (Macro.getOptions() == null) {
+			// interactive: replace "pick one" by the seed itself before the recorder sees it, so that the recorded
+			// macro line replays to the same pixels
+			@SuppressWarnings("unchecked")
+			final Vector<TextField> fields = gd.getNumericFields();
+			final TextField seedField = fields.get(2);
+			if (seedField.getText().trim().equals("-1")) seedField.setText(Long.toString(GenerationService.pickSeed(
+				-1)));
+		}
+		o.seed = (long) gd.getNextNumber();
+		o.snr = gd.getNextNumber();
+		o.correctors = (int) gd.getNextNumber();
+		o.device = gd.getNextChoice();
+		o.output = gd.getNextChoice();
+		if (gd.invalidNumber()) {
+			IJ.error("Generate (VE)", "a numeric option is not a number: " + gd.getErrorMessage());
+			return null;
+		}
+		LAST.model = o.model;
+		LAST.images = o.images;
+		LAST.steps = o.steps;
+		LAST.snr = o.snr;
+		LAST.correctors = o.correctors;
+		LAST.device = o.device;
+		LAST.output = o.output;
+		return o;
+	}
+
+	/** Runs the SciJava command and returns its images as an ImageJ 1 stack, or null when it failed or was cancelled. */
+	static ImagePlus generate(final GenerateOptions o) {
+		final Thread thread = Thread.currentThread();
+		final ClassLoader previous = thread.getContextClassLoader();
+		thread.setContextClassLoader(GenerateVePlugIn.class.getClassLoader());
+		try {
+			final Context ctx = context();
+			final StatusRelay relay = new StatusRelay();
+			final java.util.List<org.scijava.event.EventSubscriber<?>> subscribers = ctx.service(EventService.class)
+				.subscribe(relay);
+			final Map<String, Object> inputs = new LinkedHashMap<>();
+			inputs.put(GenerateOptions.KEY_MODEL, o.model);
+			inputs.put(GenerateOptions.KEY_IMAGES, o.images);
+			inputs.put(GenerateOptions.KEY_STEPS, o.steps);
+			inputs.put(GenerateOptions.KEY_SEED, o.seed);
+			inputs.put(GenerateOptions.KEY_SNR, o.snr);
+			inputs.put(GenerateOptions.KEY_CORRECTORS, o.correctors);
+			inputs.put(GenerateOptions.KEY_DEVICE, o.device);
+			inputs.put(GenerateOptions.KEY_OUTPUT, o.output);
+			IJ.resetEscape();
+			final GenerateVeCommand command = GenerateVeCommand.create(ctx);
+			final Future<?> future = ctx.service(ModuleService.class).run(command, true, inputs);
+			while (true) {
+				try {
+					future.get(100, TimeUnit.MILLISECONDS);
+					break;
+				}
+				catch (final TimeoutException e) {
+					if (IJ.escapePressed() && !command.isCanceled()) command.cancel("Cancelled: Esc pressed");
+				}
+			}
+			ctx.service(EventService.class).unsubscribe(subscribers);
+			IJ.showProgress(1.0);
+			final GeneratedImages images = command.generated();
+			if (images == null) {
+				final String reason = command.getCancelReason();
+				IJ.showStatus(reason == null ? "Generate (VE): no image" : reason);
+				if (reason != null && !reason.startsWith("Cancelled")) IJ.error("Generate (VE)", reason);
+				return null;
+			}
+			final ImagePlus imp = ImagePlusConversion.toImagePlus(images, "Score SDE VE seed=" + images.seed);
+			IJ.log("Score SDE VE: seed " + images.seed + ", device " + images.device + ", " + images.steps +
+				" steps, " + images.batch + " image(s)");
+			return imp;
+		}
+		catch (final InterruptedException e) {
+			thread.interrupt();
+			return null;
+		}
+		catch (final ExecutionException e) {
+			IJ.error("Generate (VE)", String.valueOf(e.getCause()));
+			return null;
+		}
+		finally {
+			thread.setContextClassLoader(previous);
+		}
+	}
+
+	private static synchronized Context context() {
+		if (context == null) context = new Context();
+		return context;
+	}
+
+	/** Shows the command's StatusService messages in ImageJ 1's status bar. */
+	public static final class StatusRelay {
+
+		@EventHandler
+		public void onStatus(final StatusEvent e) {
+			if (e.getProgressMaximum() > 0) IJ.showProgress(e.getProgressValue(), e.getProgressMaximum());
+			if (e.getStatusMessage() != null && !e.getStatusMessage().isEmpty()) IJ.showStatus(e.getStatusMessage());
+		}
+	}
+}
