@@ -117,7 +117,10 @@ public class GenerateVePlugIn implements PlugIn {
 			inputs.put(GenerateOptions.KEY_OUTPUT, o.output);
 			IJ.resetEscape();
 			final GenerateVeCommand command = GenerateVeCommand.create(ctx);
-			final Future<?> future = ctx.service(ModuleService.class).run(command, true, inputs);
+			// preprocessors inject services and inputs; no postprocessors: ImageJ 1 shows the result itself
+			final Future<?> future = ctx.service(ModuleService.class).run(command, ctx.service(
+				org.scijava.plugin.PluginService.class).createInstancesOfType(
+					org.scijava.module.process.PreprocessorPlugin.class), null, inputs);
 			while (true) {
 				try {
 					future.get(100, TimeUnit.MILLISECONDS);

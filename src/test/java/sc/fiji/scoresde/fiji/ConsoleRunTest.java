@@ -78,6 +78,19 @@ class ConsoleRunTest {
 	}
 
 	@Test
+	void readmeHeadlessLineRuns() throws Exception {
+		final List<String> words = sc.fiji.scoresde.Readme.words(sc.fiji.scoresde.Readme.line(
+			"./ImageJ-linux64 --headless"));
+		final List<String> args = new ArrayList<>();
+		for (final String w : words.subList(1, words.size()))
+			args.add(w.replace(sc.fiji.scoresde.Readme.MODEL, tiny()).replace("steps=2000", "steps=2"));
+		final Watch w = run(args.toArray(new String[0]));
+		assertEquals(List.of(), w.errors);
+		assertEquals(1, w.finished.size());
+		assertNotNull(w.finished.get(0).result());
+	}
+
+	@Test
 	void classNameWorksToo() {
 		final Watch w = run("--headless", "--run", GenerateVeCommand.class.getName(), "model=\"" + tiny() +
 			"\",steps=2,seed=1");

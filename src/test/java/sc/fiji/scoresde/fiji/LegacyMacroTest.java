@@ -59,6 +59,17 @@ class LegacyMacroTest {
 	}
 
 	@Test
+	void readmeMacroLineRuns(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("readme.tif");
+		final String line = sc.fiji.scoresde.Readme.line("run(\"Generate (VE)...\"").replace(sc.fiji.scoresde.Readme
+			.MODEL, tiny()).replace("steps=2000", "steps=2");
+		ij1.runMacro(line + "\nsaveAs(\"Tiff\", \"" + out + "\");", "");
+		final ImagePlus imp = IJ.openImage(out.toString());
+		assertNotNull(imp, "the README's macro line made an image");
+		assertTrue(imp.getInfoProperty().contains("seed=0"), imp.getInfoProperty());
+	}
+
+	@Test
 	void generateOneMacroRuns(@TempDir final Path dir) throws Exception {
 		final Path out = dir.resolve("one.tif");
 		ij1.runMacro(macro("generate_one.ijm") + "\nsaveAs(\"Tiff\", \"" + out + "\");", "");

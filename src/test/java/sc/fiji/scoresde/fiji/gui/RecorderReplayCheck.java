@@ -1,0 +1,191 @@
+package sc.fiji.scoresde.fiji.gui;
+
+import ij.IJ;
+import ij.ImageJ;
+import ij.ImagePlus;
+import ij.Menus;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.plugin.frame.Recorder;
+
+import java.awt.Button;
+import java.awt.EventQueue;
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.TextField;
+import java.awt.Window;
+import java.awt.event.ActionEvent;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.Vector;
+
+import javax.imageio.ImageIO;
+
+/**
+ * Drives a real ImageJ 1 window (run under Xvfb): opens Generate (VE)... from the menu with the macro recorder on,
+ * fills the dialog and presses OK, then replays the recorded line and compares the pixels. Optionally saves
+ * screenshots of the dialog and the result window. Exit code 0 when the replay gives identical pixels.
+ *
+ * <p>Arguments: {@code <model folder> <report file> [<screenshot folder>]}; ImageJ's plugins.dir must hold the
+ * plugin jar.
+ */
+public final class RecorderReplayCheck {
+
+	private RecorderReplayCheck() {}
+
+	public static void main(final String[] args) throws Exception {
+		final String model = args[0];
+		final Path report = Paths.get(args[1]);
+		final Path shots = args.length > 2 ? Paths.get(args[2]) : null;
+		if (shots != null) Files.createDirectories(shots);
+		final StringBuilder log = new StringBuilder();
+		int code = 1;
+		try {
+			code = run(model, shots, log);
+		}
+		catch (final Throwable t) {
+			log.append("error: ").append(t).append('\n');
+			for (final StackTraceElement e : t.getStackTrace())
+				log.append("  at ").append(e).append('\n');
+		}
+		Files.write(report, log.toString().getBytes(StandardCharsets.UTF_8));
+		System.exit(code);
+	}
+
+	private static int run(final String model, final Path shots, final StringBuilder log) throws Exception {
+		final ImageJ ij = new ImageJ();
+		waitFor(() -> ij.isShowing(), "the ImageJ window");
+		IJ.run("Record...");
+		waitFor(() -> Recorder.getInstance() != null, "the recorder");
+		Recorder.record = true;
+
+		// the menu item fires this command; the dialog is answered from another thread
+		final Thread answer = new Thread(() -> answerDialog(model, shots, log), "answer-dialog");
+		answer.start();
+		final java.awt.MenuItem item = findMenuItem(Menus.getMenuBar(), "Generate (VE)...");
+		if (item == null) throw new IllegalStateException("no Generate (VE)... item in the menu bar");
+		log.append("menu: ").append(((java.awt.Menu) item.getParent()).getLabel()).append(" > ").append(item
+			.getLabel()).append('\n');
+		EventQueue.invokeLater(() -> ij.actionPerformed(new ActionEvent(item, ActionEvent.ACTION_PERFORMED, item
+			.getLabel())));
+		answer.join(60_000);
+		waitFor(() -> WindowManager.getCurrentImage() != null && WindowManager.getCurrentImage().getTitle()
+			.startsWith("Score SDE VE"), "the result window");
+		final ImagePlus first = WindowManager.getCurrentImage();
+		Thread.sleep(500);
+		if (shots != null) {
+			IJ.run(first, "Set... ", "zoom=800");
+			Thread.sleep(500);
+			capture(first.getWindow(), shots.resolve("result-window.png"));
+		}
+		final String recorded = recordedLine();
+		log.append("recorded: ").append(recorded).append('\n');
+		log.append("first: ").append(first.getTitle()).append(' ').append(first.getStackSize()).append('\n');
+		final int[][] pixels = pixels(first);
+		first.changes = false;
+		first.close();
+		Recorder.record = false;
+
+		IJ.runMacro(recorded);
+		final ImagePlus replay = WindowManager.getCurrentImage();
+		if (replay == null) {
+			log.append("the replay made no image\n");
+			return 1;
+		}
+		log.append("replay: ").append(replay.getTitle()).append(' ').append(replay.getStackSize()).append('\n');
+		final boolean same = Arrays.deepEquals(pixels, pixels(replay));
+		log.append("identical: ").append(same).append('\n');
+		return same ? 0 : 1;
+	}
+
+	private static void answerDialog(final String model, final Path shots, final StringBuilder log) {
+		try {
+			final GenericDialog[] found = new GenericDialog[1];
+			waitFor(() -> {
+				for (final Window w : Window.getWindows())
+					if (w instanceof GenericDialog && w.isShowing() && "Generate (VE)".equals(((GenericDialog) w)
+						.getTitle())) found[0] = (GenericDialog) w;
+				return found[0] != null;
+			}, "the Generate (VE) dialog");
+			final GenericDialog gd = found[0];
+			EventQueue.invokeAndWait(() -> {
+				((TextField) gd.getStringFields().get(0)).setText(model);
+				@SuppressWarnings("unchecked")
+				final Vector<TextField> numbers = gd.getNumericFields();
+				numbers.get(0).setText("2"); // images
+				numbers.get(1).setText("4"); // steps
+			});
+			Thread.sleep(500);
+			if (shots != null) capture(gd, shots.resolve("dialog.png"));
+			final Button ok = gd.getButtons()[0];
+			EventQueue.invokeLater(() -> gd.actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, "OK")));
+		}
+		catch (final Exception e) {
+			log.append("dialog: ").append(e).append('\n');
+		}
+	}
+
+	private static java.awt.MenuItem findMenuItem(final java.awt.MenuBar bar, final String label) {
+		for (int i = 0; i < bar.getMenuCount(); i++) {
+			final java.awt.MenuItem found = findMenuItem(bar.getMenu(i), label);
+			if (found != null) return found;
+		}
+		return null;
+	}
+
+	private static java.awt.MenuItem findMenuItem(final java.awt.Menu menu, final String label) {
+		for (int i = 0; i < menu.getItemCount(); i++) {
+			final java.awt.MenuItem item = menu.getItem(i);
+			if (item instanceof java.awt.Menu) {
+				final java.awt.MenuItem found = findMenuItem((java.awt.Menu) item, label);
+				if (found != null) return found;
+			}
+			else if (label.equals(item.getLabel())) return item;
+		}
+		return null;
+	}
+
+	private static String recordedLine() throws Exception {
+		String found = null;
+		for (int i = 0; i < 100 && found == null; i++) {
+			final String text = Recorder.getInstance().getText();
+			for (final String line : text.split("\n"))
+				if (line.startsWith("run(\"Generate (VE)...\"")) found = line;
+			if (found == null) Thread.sleep(100);
+		}
+		if (found == null) throw new IllegalStateException("the recorder has no Generate (VE) line: " + Recorder
+			.getInstance().getText());
+		return found;
+	}
+
+	private static int[][] pixels(final ImagePlus imp) {
+		final int[][] out = new int[imp.getStackSize()][];
+		for (int i = 0; i < out.length; i++)
+			out[i] = ((int[]) imp.getStack().getProcessor(i + 1).getPixels()).clone();
+		return out;
+	}
+
+	private static void capture(final Window w, final Path file) throws Exception {
+		final Rectangle r = w.getBounds();
+		final BufferedImage img = new Robot().createScreenCapture(r);
+		ImageIO.write(img, "png", new File(file.toString()));
+	}
+
+	private interface Condition {
+
+		boolean holds() throws Exception;
+	}
+
+	private static void waitFor(final Condition c, final String what) throws Exception {
+		final long end = System.currentTimeMillis() + 60_000;
+		while (!c.holds()) {
+			if (System.currentTimeMillis() > end) throw new IllegalStateException("timed out waiting for " + what);
+			Thread.sleep(50);
+		}
+	}
+}
