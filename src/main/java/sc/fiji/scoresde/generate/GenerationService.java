@@ -13,6 +13,7 @@ import sc.fiji.scoresde.model.UNet2DConfig;
 import sc.fiji.scoresde.sampling.PredictorCorrectorSampler;
 import sc.fiji.scoresde.sampling.SamplingCancelledException;
 import sc.fiji.scoresde.sampling.SamplingListener;
+import sc.fiji.scoresde.sampling.ScoreModel;
 import sc.fiji.scoresde.sampling.SchedulerConfig;
 import sc.fiji.scoresde.sampling.TorchNoise;
 import sc.fiji.scoresde.sampling.TrajectoryObserver;
@@ -30,6 +31,8 @@ public final class GenerationService {
 		public BooleanSupplier cancelled = () -> false;
 		public Consumer<String> log = line -> {};
 		public TrajectoryObserver observer;
+		/** replaces the loaded network (tests: a score model that fails on purpose) */
+		public ScoreModel scoreModel;
 	}
 
 	private GenerationService() {}
@@ -53,6 +56,7 @@ public final class GenerationService {
 		if (request.correctSteps != null) scheduler.correctSteps = request.correctSteps;
 		final long seed = pickSeed(request.seed);
 		final Shape shape = new Shape(request.batch, c.inChannels, c.height(), c.width());
+		final int perCall = MemoryCheck.imagesPerCall(c, request.batch, model.device(), hooks.log);
 		final PredictorCorrectorSampler sampler = new PredictorCorrectorSampler(scheduler).listener(hooks.progress)
 			.cancelledWhen(hooks.cancelled).observer(hooks.observer);
 		acquireGenerator(hooks);
@@ -61,7 +65,9 @@ public final class GenerationService {
 				" snr %s, device %s", request.batch, c.height(), c.width(), c.inChannels, request.steps,
 				scheduler.correctSteps + 1, seed, scheduler.snr, describe(model.device())));
 			final TorchNoise noise = new TorchNoise(seed);
-			final NDArray images = sampler.sample(model.scoreModel(), run, shape, request.steps, noise);
+			final ScoreModel network = new BatchSplittingScoreModel(hooks.scoreModel != null ? hooks.scoreModel : model
+				.scoreModel(), perCall, hooks.log);
+			final NDArray images = sampler.sample(network, run, shape, request.steps, noise);
 			final float[] nhwc = images.transpose(0, 2, 3, 1).toFloatArray();
 			return new GeneratedImages(nhwc, request.batch, c.height(), c.width(), c.inChannels, seed, describe(model
 				.device()), request.steps);

@@ -41,6 +41,7 @@ public final class LoadedModel implements AutoCloseable {
 		catch (final ModelConfigException e) {
 			throw new ModelFormatException(e.getMessage());
 		}
+		checkHeapFor(folder);
 		final Map<String, HostTensor> weights = folder.readWeights();
 		final NDManager manager = NDManager.newBaseManager(device, Engines.PYTORCH);
 		boolean ok = false;
@@ -56,6 +57,17 @@ public final class LoadedModel implements AutoCloseable {
 		finally {
 			if (!ok) manager.close();
 		}
+	}
+
+	/** Weights are read into the Java heap and converted there: refuse clearly when that cannot fit. */
+	private static void checkHeapFor(final PipelineFolder folder) throws IOException {
+		final long file = java.nio.file.Files.size(folder.weightsFile);
+		final Runtime rt = Runtime.getRuntime();
+		final long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		if (3 * file > available) throw new ModelFormatException(String.format(java.util.Locale.ROOT,
+			"loading %s (%.0f MB) needs about %.0f MB of Java heap, %.0f MB are available; start Java with a larger" +
+				" -Xmx (Fiji: Edit > Options > Memory & Threads)", folder.weightsFile, file / 1e6, 3 * file / 1e6,
+			available / 1e6));
 	}
 
 	public PipelineFolder folder() {
@@ -77,8 +89,15 @@ public final class LoadedModel implements AutoCloseable {
 	/** The network as a score model: σ is broadcast to the batch, as the pipeline's {@code sigma_t}. */
 	public ScoreModel scoreModel() {
 		return (x, sigma) -> {
-			final NDArray sigmas = x.getManager().full(new Shape(x.getShape().get(0)), sigma);
-			return unet.forward(x, sigmas, null);
+			// the call's intermediates live in their own manager; only the score survives it
+			final NDManager parent = x.getManager();
+			try (NDManager call = parent.newSubManager()) {
+				x.tempAttach(call);
+				final NDArray sigmas = call.full(new Shape(x.getShape().get(0)), sigma);
+				final NDArray score = unet.forward(x, sigmas, null);
+				score.attach(parent);
+				return score;
+			}
 		};
 	}
 

@@ -253,6 +253,8 @@ final class RestrictedUnpickler {
 				throw new ModelFormatException(source + ": tensor on storage " + key + " has an impossible size " +
 					Arrays.toString(size));
 			}
+			if (n > numel) throw new ModelFormatException(source + ": tensor of size " + Arrays.toString(size) +
+				" has more elements than its storage " + key + " (" + numel + "); expanded views are not weights");
 			if (offset < 0 || (n > 0 && last >= numel)) throw new ModelFormatException(source +
 				": tensor of size " + Arrays.toString(size) + " at offset " + offset + " reaches past storage " + key +
 				" of " + numel + " elements");

@@ -13,8 +13,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -71,23 +71,30 @@ public final class SafeTensors {
 	/** Reads every tensor of a file. */
 	public static Map<String, HostTensor> read(final Path file) throws IOException {
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-			final Header header = readHeader(ch, file);
-			final Map<String, HostTensor> out = new LinkedHashMap<>();
-			for (final Entry e : header.entries.values()) {
-				out.put(e.name, readEntry(ch, header, e, file));
-			}
-			return out;
+			return read(ch, file.toString());
 		}
+	}
+
+	/** Reads every tensor from a channel; {@code source} names it in messages. */
+	public static Map<String, HostTensor> read(final SeekableByteChannel ch, final String source)
+		throws IOException
+	{
+		final Header header = readHeader(ch, source);
+		final Map<String, HostTensor> out = new LinkedHashMap<>();
+		for (final Entry e : header.entries.values()) {
+			out.put(e.name, readEntry(ch, header, e, source));
+		}
+		return out;
 	}
 
 	/** Reads only the header of a file (names, shapes, dtypes, metadata). */
 	public static Header readHeader(final Path file) throws IOException {
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-			return readHeader(ch, file);
+			return readHeader(ch, file.toString());
 		}
 	}
 
-	static HostTensor readEntry(final FileChannel ch, final Header header, final Entry e, final Path file)
+	static HostTensor readEntry(final SeekableByteChannel ch, final Header header, final Entry e, final String file)
 		throws IOException
 	{
 		final long length = e.end - e.begin;
@@ -99,18 +106,19 @@ public final class SafeTensors {
 		return new HostTensor(e.dtype, e.shape, buf);
 	}
 
-	private static void readFully(final FileChannel ch, final ByteBuffer buf, long position, final Path file)
-		throws IOException
+	private static void readFully(final SeekableByteChannel ch, final ByteBuffer buf, long position,
+		final String file) throws IOException
 	{
 		while (buf.hasRemaining()) {
-			final int n = ch.read(buf, position);
+			ch.position(position);
+			final int n = ch.read(buf);
 			if (n < 0) throw new ModelFormatException(file + ": file ends early (truncated safetensors file)",
 				new EOFException());
 			position += n;
 		}
 	}
 
-	static Header readHeader(final FileChannel ch, final Path file) throws IOException {
+	static Header readHeader(final SeekableByteChannel ch, final String file) throws IOException {
 		final long fileSize = ch.size();
 		if (fileSize < 8) throw new ModelFormatException(file + ": " + fileSize +
 			" bytes is too short for a safetensors file (expected an 8-byte header length)");
@@ -153,7 +161,7 @@ public final class SafeTensors {
 	}
 
 	private static void readMetadata(final JsonElement value, final Map<String, String> metadata,
-		final Path file) throws ModelFormatException
+		final String file) throws ModelFormatException
 	{
 		if (!value.isJsonObject()) throw new ModelFormatException(file +
 			": safetensors '__metadata__' must be an object of strings");
@@ -165,7 +173,7 @@ public final class SafeTensors {
 	}
 
 	private static Entry parseEntry(final String name, final JsonElement value, final long dataSize,
-		final Path file) throws ModelFormatException
+		final String file) throws ModelFormatException
 	{
 		final String where = file + ": tensor '" + name + "'";
 		if (!value.isJsonObject()) throw new ModelFormatException(where + " must be an object with dtype, shape" +
@@ -222,7 +230,7 @@ public final class SafeTensors {
 		return out;
 	}
 
-	private static void checkNoOverlap(final Map<String, Entry> entries, final Path file)
+	private static void checkNoOverlap(final Map<String, Entry> entries, final String file)
 		throws ModelFormatException
 	{
 		final List<Entry> sorted = new ArrayList<>(entries.values());
@@ -287,8 +295,4 @@ public final class SafeTensors {
 		}
 	}
 
-	/** Convenience for tests and tools: the file's tensors as a name → tensor map, read with Files API. */
-	public static boolean looksLikeSafetensors(final Path file) {
-		return Files.isRegularFile(file) && file.getFileName().toString().endsWith(".safetensors");
-	}
 }

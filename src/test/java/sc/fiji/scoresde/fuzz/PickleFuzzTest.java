@@ -1,0 +1,23 @@
+package sc.fiji.scoresde.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+import sc.fiji.scoresde.io.ModelFormatException;
+import sc.fiji.scoresde.io.PickleFuzzing;
+
+/**
+ * Any byte string given to the restricted unpickler builds plain data or ends in a ModelFormatException; storages
+ * are resolved to zero bytes of the size the pickle claims, up to the limit a real archive entry would impose.
+ */
+class PickleFuzzTest {
+
+	@FuzzTest(maxDuration = "60s")
+	void unpicklerFailsOnlyWithModelFormatException(final byte[] data) throws Exception {
+		try {
+			PickleFuzzing.load(data);
+		}
+		catch (final ModelFormatException e) {
+			if (e.getMessage() == null || e.getMessage().isEmpty()) throw new AssertionError("error without message");
+		}
+	}
+}
