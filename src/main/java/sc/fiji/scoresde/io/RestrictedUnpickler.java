@@ -150,10 +150,10 @@ final class RestrictedUnpickler {
 			case 'q': memoPut(u8()); break;
 			case 'r': memoPut(u32()); break;
 			case 0x94: memoPut(memo.size()); break;
-			case 'p': memoPut(Long.parseLong(line())); break;
+			case 'p': memoPut(decimal(line())); break;
 			case 'h': push(memoGet(u8())); break;
 			case 'j': push(memoGet(u32())); break;
-			case 'g': push(memoGet(Long.parseLong(line()))); break;
+			case 'g': push(memoGet(decimal(line()))); break;
 			case 'c': push(global(line() + "." + line())); break;
 			case 0x93: { final Object name = pop(); final Object module = pop(); push(global(str(module) + "." + str(name))); break; }
 			case 'R': { final Object args = pop(); final Object callable = pop(); push(reduce(callable, args)); break; }
@@ -454,6 +454,16 @@ final class RestrictedUnpickler {
 
 	private String utf8(final int n) throws ModelFormatException {
 		return new String(bytes(n), StandardCharsets.UTF_8);
+	}
+
+	private long decimal(final String text) throws ModelFormatException {
+		try {
+			return Long.parseLong(text.trim());
+		}
+		catch (final NumberFormatException e) {
+			throw error("pickle memo index '" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) +
+				"' is not a number");
+		}
 	}
 
 	private void skip(final int n) throws ModelFormatException {

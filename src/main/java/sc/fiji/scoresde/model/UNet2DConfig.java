@@ -52,6 +52,12 @@ public final class UNet2DConfig {
 	public Integer numClassEmbeds;
 	public Integer numTrainTimesteps;
 
+	static final int MAX_LEVELS = 16;
+	static final int MAX_LAYERS = 32;
+	static final int MAX_CHANNELS = 16384;
+	static final int MAX_IMAGE_CHANNELS = 1024;
+	static final int MAX_SIDE = 1 << 16;
+
 	static final Set<String> DOWN_TYPES = Set.of("DownBlock2D", "AttnDownBlock2D", "SkipDownBlock2D",
 		"AttnSkipDownBlock2D");
 	static final Set<String> UP_TYPES = Set.of("UpBlock2D", "AttnUpBlock2D", "SkipUpBlock2D", "AttnSkipUpBlock2D");
@@ -159,12 +165,24 @@ public final class UNet2DConfig {
 		for (final String t : upBlockTypes)
 			if (!UP_TYPES.contains(stripRes(t))) throw new ModelConfigException(s + "up_block_types entry '" + t +
 				"' is not supported (expected one of " + new java.util.TreeSet<>(UP_TYPES) + ")");
+		// bounds far above any published model, so that a hostile config cannot make us declare billions of weights
+		if (downBlockTypes.size() > MAX_LEVELS) throw new ModelConfigException(s + "down_block_types has " +
+			downBlockTypes.size() + " blocks; at most " + MAX_LEVELS + " are supported");
+		if (layersPerBlock > MAX_LAYERS) throw new ModelConfigException(s + "layers_per_block " + layersPerBlock +
+			" is more than the " + MAX_LAYERS + " supported");
+		for (final int ch : blockOutChannels)
+			if (ch > MAX_CHANNELS) throw new ModelConfigException(s + "block_out_channels entry " + ch +
+				" is more than the " + MAX_CHANNELS + " supported");
+		if (inChannels > MAX_IMAGE_CHANNELS || outChannels > MAX_IMAGE_CHANNELS) throw new ModelConfigException(s +
+			"in_channels " + inChannels + " / out_channels " + outChannels + ": at most " + MAX_IMAGE_CHANNELS);
+		if (sampleSize != null && (sampleSize[0] > MAX_SIDE || sampleSize[1] > MAX_SIDE)) throw new ModelConfigException(
+			s + "sample_size " + Arrays.toString(sampleSize) + " is larger than " + MAX_SIDE);
 		if (!(normEps > 0)) throw new ModelConfigException(s + "norm_eps " + normEps + " must be positive");
-		if (attentionHeadDim != null && attentionHeadDim < 1) throw new ModelConfigException(s +
+		if (attentionHeadDim != null && (attentionHeadDim < 1 || attentionHeadDim > MAX_CHANNELS)) throw new ModelConfigException(s +
 			"attention_head_dim " + attentionHeadDim + " must be positive or null");
-		if (normNumGroups != null && normNumGroups < 1) throw new ModelConfigException(s + "norm_num_groups " +
+		if (normNumGroups != null && (normNumGroups < 1 || normNumGroups > MAX_CHANNELS)) throw new ModelConfigException(s + "norm_num_groups " +
 			normNumGroups + " must be positive or null");
-		if (attnNormNumGroups != null && attnNormNumGroups < 1) throw new ModelConfigException(s +
+		if (attnNormNumGroups != null && (attnNormNumGroups < 1 || attnNormNumGroups > MAX_CHANNELS)) throw new ModelConfigException(s +
 			"attn_norm_num_groups " + attnNormNumGroups + " must be positive or null");
 		if (sampleSize != null && (sampleSize[0] < 1 || sampleSize[1] < 1)) throw new ModelConfigException(s +
 			"sample_size " + Arrays.toString(sampleSize) + " must be positive");
