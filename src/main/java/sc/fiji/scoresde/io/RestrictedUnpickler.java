@@ -255,7 +255,7 @@ final class RestrictedUnpickler {
 			}
 			if (n > numel) throw new ModelFormatException(source + ": tensor of size " + Arrays.toString(size) +
 				" has more elements than its storage " + key + " (" + numel + "); expanded views are not weights");
-			if (offset < 0 || (n > 0 && last >= numel)) throw new ModelFormatException(source +
+			if (offset < 0 || offset > numel || (n > 0 && last >= numel)) throw new ModelFormatException(source +
 				": tensor of size " + Arrays.toString(size) + " at offset " + offset + " reaches past storage " + key +
 				" of " + numel + " elements");
 			final int eb = dtype.bytes();

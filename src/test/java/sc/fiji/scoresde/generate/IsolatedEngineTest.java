@@ -33,20 +33,39 @@ class IsolatedEngineTest {
 		}
 	}
 
+	static URLClassLoader isolatedLoader() throws Exception {
+		final String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+		final List<URL> urls = new ArrayList<>();
+		for (final String e : cp.split(File.pathSeparator))
+			if (!e.isEmpty() && !e.endsWith("test-classes")) urls.add(Paths.get(e).toUri().toURL());
+		return new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+	}
+
+	@Test
+	void insideAnImageJInstallationTheNativesGoIntoIt(@TempDir final Path fiji) throws Exception {
+		final String engineCache = System.getProperty("ENGINE_CACHE_DIR");
+		System.clearProperty("ENGINE_CACHE_DIR");
+		System.setProperty("imagej.dir", fiji.toString());
+		try (URLClassLoader plugin = isolatedLoader()) {
+			final Object folder = plugin.loadClass(Engines.class.getName()).getMethod("cacheFolder").invoke(null);
+			assertTrue(folder.toString().startsWith(fiji.resolve("lib").resolve("djl").toString()), folder.toString());
+		}
+		finally {
+			System.clearProperty("imagej.dir");
+			if (engineCache != null) System.setProperty("ENGINE_CACHE_DIR", engineCache);
+		}
+	}
+
 	@Test
 	void engineStartsInAPluginClassLoaderAndUnpacksIntoTheConfiguredFolder(@TempDir final Path cache)
 		throws Exception
 	{
 		final Path cwd = Paths.get("").toAbsolutePath();
 		final Set<String> before = listing(cwd);
-		final String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-		final List<URL> urls = new ArrayList<>();
-		for (final String e : cp.split(File.pathSeparator))
-			if (!e.isEmpty() && !e.endsWith("test-classes")) urls.add(Paths.get(e).toUri().toURL());
 		System.setProperty(Engines.CACHE_PROPERTY, cache.toString());
 		final Thread t = Thread.currentThread();
 		final ClassLoader previous = t.getContextClassLoader();
-		try (URLClassLoader plugin = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
+		try (URLClassLoader plugin = isolatedLoader()) {
 			// a context class loader that cannot see DJL, as on a host's own threads
 			t.setContextClassLoader(ClassLoader.getPlatformClassLoader());
 			final Class<?> engines = plugin.loadClass(Engines.class.getName());
