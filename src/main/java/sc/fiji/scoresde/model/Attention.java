@@ -48,11 +48,12 @@ final class Attention {
 		final NDArray q = toHeads(toQ.forward(tokens), b, seq);
 		final NDArray k = toHeads(toK.forward(tokens), b, seq);
 		final NDArray v = toHeads(toV.forward(tokens), b, seq);
-		final NDArray probs = q.matMul(k.transpose(0, 2, 1)).mul(scale).softmax(-1);
-		final NDArray attended = probs.matMul(v).reshape(b, heads, seq, headDim).transpose(0, 2, 1, 3).reshape(b, seq,
+		final NDArray probs = OpStats.time("attention", () -> q.matMul(k.transpose(0, 2, 1)).mul(scale).softmax(-1));
+		OpStats.addFlops(4L * b * heads * seq * seq * headDim);
+		final NDArray attended = OpStats.time("attention", () -> probs.matMul(v)).reshape(b, heads, seq, headDim).transpose(0, 2, 1, 3).reshape(b, seq,
 			c);
 		final NDArray out = toOut.forward(attended).transpose(0, 2, 1).reshape(b, c, h, w);
-		return out.add(x).div(rescaleOutputFactor);
+		return out.addi(x).divi(rescaleOutputFactor);
 	}
 
 	/** (B, S, heads·d) → (B·heads, S, d), diffusers' head_to_batch_dim. */

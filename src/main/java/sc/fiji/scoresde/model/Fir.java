@@ -5,51 +5,80 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The FIR resampling of NCSN++ with kernel (1,3,3,1): diffusers' {@code upsample_2d} / {@code downsample_2d}
  * (upfirdn2d_native with up=2, pad (2,1) and gain 4, or down=2, pad (1,1)), applied per channel.
+ *
+ * <p>Both run as depthwise (grouped) convolutions, which libtorch does far faster than upfirdn2d_native's
+ * one-channel convolution over a zero-stuffed image, and with the same sums: downsampling is the 4×4 kernel at
+ * stride 2; upsampling is split into its four polyphase 3×3 kernels (each output pixel of the zero-stuffed
+ * convolution sees only 2×2 real inputs: weights (1,3)/4 or (3,1)/4 per axis), whose outputs are interleaved.
  */
 final class Fir {
 
 	private static final float[] TAPS = { 1, 3, 3, 1 };
+	/** per axis, over the input pixels i−1, i, i+1: even outputs (x[i−1] + 3x[i])/4, odd (3x[i] + x[i+1])/4 */
+	private static final float[][] PHASES = { { 1, 3, 0 }, { 0, 3, 1 } };
 
-	private final NDArray downKernel;
-	private final NDArray upKernel;
+	private final NDManager manager;
+	private final Map<Long, NDArray> downKernels = new ConcurrentHashMap<>();
+	private final Map<Long, NDArray> upKernels = new ConcurrentHashMap<>();
 
-	/** The two 4×4 kernels, allocated once in the model's manager. */
+	/** Kernels are made per channel count, once, in the model's manager. */
 	Fir(final NDManager manager) {
-		final float[] k = new float[16];
-		for (int i = 0; i < 4; i++)
-			for (int j = 0; j < 4; j++)
-				k[i * 4 + j] = TAPS[i] * TAPS[j] / 64f;
-		downKernel = manager.create(k, new Shape(1, 1, 4, 4));
-		final float[] u = k.clone();
-		for (int i = 0; i < u.length; i++)
-			u[i] *= 4f; // gain · factor²
-		upKernel = manager.create(u, new Shape(1, 1, 4, 4));
+		this.manager = manager;
 	}
 
 	NDArray up(final NDArray x) {
+		return OpStats.time("fir", () -> upsample(x));
+	}
+
+	private NDArray upsample(final NDArray x) {
 		final Shape s = x.getShape();
 		final long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
-		// zero insertion: each sample followed by a zero, along both axes
-		final NDArray spread = x.reshape(n * c, 1, h, 1, w, 1).pad(new Shape(0, 1, 0, 0, 0, 1), 0).reshape(n * c, 1,
-			2 * h, 2 * w);
-		final NDArray padded = spread.pad(new Shape(2, 1, 2, 1), 0);
-		return Conv2d.conv2d(padded, kernel(upKernel, x), null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), 1)
-			.singletonOrThrow().reshape(n, c, 2 * h, 2 * w);
+		final NDArray phases = Conv2d.conv2d(x, upKernel(c), null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1),
+			(int) c).singletonOrThrow();
+		OpStats.addFlops(2L * phases.getShape().size() * 4);
+		// (n, c·4, h, w) with phase (a, b) at channel 4c + 2a + b → output pixel (2y + a, 2x + b)
+		return phases.reshape(n, c, 2, 2, h, w).transpose(0, 1, 4, 2, 5, 3).reshape(n, c, 2 * h, 2 * w);
 	}
 
 	NDArray down(final NDArray x) {
-		final Shape s = x.getShape();
-		final long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
-		final NDArray out = Conv2d.conv2d(x.reshape(n * c, 1, h, w), kernel(downKernel, x), null, new Shape(2, 2),
-			new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow();
-		return out.reshape(n, c, out.getShape().get(2), out.getShape().get(3));
+		return OpStats.time("fir", () -> downsample(x));
 	}
 
-	private NDArray kernel(final NDArray k, final NDArray x) {
-		if (k.getDevice().equals(x.getDevice())) return k;
-		throw new IllegalStateException("FIR kernel on " + k.getDevice() + " but activation on " + x.getDevice());
+	private NDArray downsample(final NDArray x) {
+		final long c = x.getShape().get(1);
+		final NDArray out = Conv2d.conv2d(x, downKernel(c), null, new Shape(2, 2), new Shape(1, 1), new Shape(1, 1),
+			(int) c).singletonOrThrow();
+		OpStats.addFlops(2L * out.getShape().size() * 16);
+		return out;
+	}
+
+	private NDArray downKernel(final long channels) {
+		return downKernels.computeIfAbsent(channels, c -> {
+			final float[] k = new float[(int) (c * 16)];
+			for (int ch = 0; ch < c; ch++)
+				for (int i = 0; i < 4; i++)
+					for (int j = 0; j < 4; j++)
+						k[ch * 16 + i * 4 + j] = TAPS[i] * TAPS[j] / 64f;
+			return manager.create(k, new Shape(c, 1, 4, 4));
+		});
+	}
+
+	private NDArray upKernel(final long channels) {
+		return upKernels.computeIfAbsent(channels, c -> {
+			final float[] k = new float[(int) (c * 4 * 9)];
+			for (int ch = 0; ch < c; ch++)
+				for (int a = 0; a < 2; a++)
+					for (int b = 0; b < 2; b++)
+						for (int i = 0; i < 3; i++)
+							for (int j = 0; j < 3; j++)
+								k[((ch * 4 + a * 2 + b) * 9) + i * 3 + j] = PHASES[a][i] * PHASES[b][j] / 16f;
+			return manager.create(k, new Shape(c * 4, 1, 3, 3));
+		});
 	}
 }

@@ -24,7 +24,7 @@ final class Nn {
 	}
 
 	static NDArray silu(final NDArray x) {
-		return x.mul(Activation.sigmoid(x));
+		return OpStats.time("silu", () -> Activation.sigmoid(x).muli(x));
 	}
 
 	/** torch.nn.Conv2d with square kernel, stride and symmetric zero padding. */
@@ -47,8 +47,12 @@ final class Nn {
 		}
 
 		NDArray forward(final NDArray x) {
-			return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.get(), bias == null ? null : bias.get(), new Shape(
-				stride, stride), new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
+			final NDArray out = OpStats.time("conv2d", () -> ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.get(),
+				bias == null ? null : bias.get(), new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1),
+				1).singletonOrThrow());
+			final Shape w = weight.shape();
+			OpStats.addFlops(2L * out.getShape().size() * w.get(1) * w.get(2) * w.get(3));
+			return out;
 		}
 	}
 
@@ -64,7 +68,10 @@ final class Nn {
 		}
 
 		NDArray forward(final NDArray x) {
-			return Linear.linear(x, weight.get(), bias.get()).singletonOrThrow();
+			final NDArray out = OpStats.time("linear", () -> Linear.linear(x, weight.get(), bias.get())
+				.singletonOrThrow());
+			OpStats.addFlops(2L * out.getShape().size() * weight.shape().get(1));
+			return out;
 		}
 	}
 
@@ -98,6 +105,10 @@ final class Nn {
 		}
 
 		NDArray forward(final NDArray x) {
+			return OpStats.time("groupnorm", () -> normalize(x));
+		}
+
+		private NDArray normalize(final NDArray x) {
 			final Shape shape = x.getShape();
 			final long n = shape.get(0);
 			final long length = shape.size() / n / groups;
@@ -109,7 +120,7 @@ final class Nn {
 			final NDArray grouped = x.reshape(n, groups, length);
 			final NDArray normed = LayerNorm.layerNorm(grouped, new Shape(length), unit[0], unit[1], eps)
 				.singletonOrThrow().reshape(shape);
-			return normed.mul(weight4(shape.dimension())).add(bias4(shape.dimension()));
+			return normed.muli(weight4(shape.dimension())).addi(bias4(shape.dimension()));
 		}
 
 		private NDArray weight4(final int dims) {

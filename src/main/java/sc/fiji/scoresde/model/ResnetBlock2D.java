@@ -95,17 +95,18 @@ final class ResnetBlock2D {
 		final NDArray t = timeEmbProj.forward(tembAct);
 		final long b = t.getShape().get(0);
 		if (!scaleShift) {
-			h = h.add(t.reshape(b, outChannels, 1, 1));
+			h = h.addi(t.reshape(b, outChannels, 1, 1));
 			h = norm2.forward(h);
 		}
 		else {
 			h = norm2.forward(h);
 			final NDList parts = t.reshape(b, 2 * outChannels, 1, 1).split(2, 1);
-			h = h.mul(parts.get(0).add(1f)).add(parts.get(1));
+			h = h.muli(parts.get(0).add(1f)).addi(parts.get(1));
 		}
 		h = conv2.forward(Nn.silu(h));
 		final NDArray shortcut = convShortcut == null ? input : convShortcut.forward(input);
-		return shortcut.add(h).div(outputScaleFactor);
+		// h is this block's own array: updating it in place saves two full-size allocations (same sums)
+		return h.addi(shortcut).divi(outputScaleFactor);
 	}
 
 	static NDArray nearestUp(final NDArray x) {

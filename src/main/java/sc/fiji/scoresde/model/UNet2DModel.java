@@ -166,9 +166,20 @@ public final class UNet2DModel implements AutoCloseable {
 		record(recorder, "act.conv_in.out", hidden);
 		final List<NDArray> residuals = new ArrayList<>();
 		residuals.add(hidden);
+		// each block runs in its own manager, so that its intermediates are freed when it returns: only the
+		// states the rest of the network reads move up to the call's manager
+		final NDManager call = sample.getManager();
 		for (int i = 0; i < downBlocks.size(); i++) {
 			final DownBlock block = downBlocks.get(i);
-			final DownBlock.Output out = block.forward(hidden, tembAct, skip);
+			final DownBlock.Output out;
+			try (NDManager scope = call.newSubManager()) {
+				hidden.tempAttach(scope); // saved in residuals: it must survive
+				skip.tempAttach(scope);
+				out = block.forward(hidden, tembAct, skip);
+				keep(call, out.hidden, out.skip);
+				for (final NDArray r : out.residuals)
+					keep(call, r);
+			}
 			hidden = out.hidden;
 			skip = out.skip;
 			residuals.addAll(out.residuals);
@@ -179,7 +190,11 @@ public final class UNet2DModel implements AutoCloseable {
 				if (block instanceof SkipDownBlock2D) record(recorder, "act.down_blocks." + i + ".out2", skip);
 			}
 		}
-		hidden = midBlock.forward(hidden, tembAct);
+		try (NDManager scope = call.newSubManager()) {
+			hidden.tempAttach(scope);
+			hidden = midBlock.forward(hidden, tembAct);
+			keep(call, hidden);
+		}
 		record(recorder, "act.mid_block.out", hidden);
 
 		skip = null;
@@ -188,7 +203,16 @@ public final class UNet2DModel implements AutoCloseable {
 			final List<NDArray> mine = new ArrayList<>(residuals.subList(residuals.size() - block.resnetCount(),
 				residuals.size()));
 			residuals.subList(residuals.size() - block.resnetCount(), residuals.size()).clear();
-			final UpBlock.Output out = block.forward(hidden, mine, tembAct, skip);
+			final UpBlock.Output out;
+			try (NDManager scope = call.newSubManager()) {
+				// the inputs are read by no one after this block: they are freed with its scope
+				if (!containsSame(residuals, hidden)) hidden.attach(scope);
+				if (skip != null) skip.attach(scope);
+				for (final NDArray r : mine)
+					r.attach(scope);
+				out = block.forward(hidden, mine, tembAct, skip);
+				keep(call, out.hidden, out.skip);
+			}
 			hidden = out.hidden;
 			if (block.hasSkip()) {
 				skip = out.skip;
@@ -201,9 +225,21 @@ public final class UNet2DModel implements AutoCloseable {
 		record(recorder, "act.conv_norm_out.out", hidden);
 		hidden = convOut.forward(Nn.silu(hidden));
 		record(recorder, "act.conv_out.out", hidden);
-		if (skip != null) hidden = hidden.add(skip);
-		if (config.timeEmbeddingType.equals("fourier")) hidden = hidden.div(sigmas.reshape(batch, 1, 1, 1));
+		if (skip != null) hidden = hidden.addi(skip);
+		if (config.timeEmbeddingType.equals("fourier")) hidden = hidden.divi(sigmas.reshape(batch, 1, 1, 1));
 		return hidden;
+	}
+
+	private static boolean containsSame(final List<NDArray> list, final NDArray a) {
+		for (final NDArray x : list)
+			if (x == a) return true;
+		return false;
+	}
+
+	/** Moves arrays a block returns into the call's manager (nulls are skipped). */
+	private static void keep(final NDManager call, final NDArray... arrays) {
+		for (final NDArray a : arrays)
+			if (a != null) a.attach(call);
 	}
 
 	private static void record(final ActivationRecorder r, final String name, final NDArray value) {
