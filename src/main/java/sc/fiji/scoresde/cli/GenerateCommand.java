@@ -36,7 +36,7 @@ final class GenerateCommand implements Callable<Integer> {
 	private int batch;
 
 	@Option(names = "--steps", defaultValue = "2000",
-		description = "predictor steps, num_inference_steps (default: ${DEFAULT-VALUE})")
+		description = "predictor steps, num_inference_steps; Heun steps for heun (default: ${DEFAULT-VALUE})")
 	private int steps;
 
 	@Option(names = "--seed", defaultValue = "-1",
@@ -48,6 +48,19 @@ final class GenerateCommand implements Callable<Integer> {
 
 	@Option(names = "--correct-steps", description = "corrector steps per step (default: the scheduler config's)")
 	private Integer correctSteps;
+
+	@Option(names = "--sampler", defaultValue = "pc", description = "pc (diffusers' predictor-corrector loop), ode " +
+		"(probability flow, adaptive RK45), heun (Karras et al.), em, ancestral, reverse-diffusion, ald " +
+		"(default: ${DEFAULT-VALUE})")
+	private String sampler;
+
+	@Option(names = "--ode-tolerance", defaultValue = "1e-5", description = "rtol = atol of the ode sampler " +
+		"(default: ${DEFAULT-VALUE})")
+	private double odeTolerance;
+
+	@Option(names = "--churn", defaultValue = "0", description = "stochastic churn S_churn of the heun sampler " +
+		"(default: ${DEFAULT-VALUE})")
+	private double churn;
 
 	@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
 	private String device;
@@ -69,6 +82,9 @@ final class GenerateCommand implements Callable<Integer> {
 		request.seed = seed;
 		request.snr = snr;
 		request.correctSteps = correctSteps;
+		request.sampler = sampler;
+		request.odeTolerance = odeTolerance;
+		request.churn = churn;
 		request.validate();
 		final DeviceChoice choice = DeviceChoice.parse(device);
 

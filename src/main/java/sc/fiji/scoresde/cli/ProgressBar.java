@@ -22,6 +22,11 @@ final class ProgressBar implements SamplingListener {
 		final long now = System.nanoTime();
 		if (done != total && now - lastDraw < 100_000_000L) return;
 		lastDraw = now;
+		if (total <= 0) {
+			err.printf("\r%d network calls (adaptive), %.1f s elapsed ", done, (now - start) / 1e9);
+			err.flush();
+			return;
+		}
 		final int filled = (int) ((long) WIDTH * done / total);
 		final double seconds = (now - start) / 1e9;
 		final double eta = done == 0 ? 0 : seconds / done * (total - done);

@@ -25,8 +25,12 @@ public final class GenerateOptions {
 	public static final String KEY_CORRECTORS = "correctors";
 	public static final String KEY_DEVICE = "device";
 	public static final String KEY_OUTPUT = "output";
+	public static final String KEY_SAMPLER = "sampler";
+	public static final String KEY_TOLERANCE = "tolerance";
+	public static final String KEY_CHURN = "churn";
 	public static final List<String> KEYS = List.of(KEY_MODEL, KEY_IMAGES, KEY_STEPS, KEY_SEED, KEY_SNR,
-		KEY_CORRECTORS, KEY_DEVICE, KEY_OUTPUT);
+		KEY_CORRECTORS, KEY_DEVICE, KEY_OUTPUT, KEY_SAMPLER, KEY_TOLERANCE, KEY_CHURN);
+	public static final String[] SAMPLERS = sc.fiji.scoresde.sampling.SamplerOptions.NAMES.toArray(new String[0]);
 
 	public static final String OUTPUT_RGB = "RGB (8-bit)";
 	public static final String OUTPUT_FLOAT = "float [0,1]";
@@ -45,6 +49,12 @@ public final class GenerateOptions {
 	public int correctors = -1;
 	public String device = "auto";
 	public String output = OUTPUT_RGB;
+	/** see {@link sc.fiji.scoresde.sampling.SamplerOptions#NAMES} */
+	public String sampler = "pc";
+	/** rtol = atol of the ode sampler */
+	public double tolerance = 1e-5;
+	/** S_churn of the heun sampler */
+	public double churn = 0;
 
 	/** Checks every option; the message names the option, the value and what is allowed. */
 	public void validate() {
@@ -64,6 +74,10 @@ public final class GenerateOptions {
 		}
 		if (!OUTPUT_RGB.equals(output) && !OUTPUT_FLOAT.equals(output)) throw bad(KEY_OUTPUT, output, "'" +
 			OUTPUT_RGB + "' or '" + OUTPUT_FLOAT + "'");
+		if (!sc.fiji.scoresde.sampling.SamplerOptions.NAMES.contains(sampler)) throw bad(KEY_SAMPLER, sampler,
+			"one of " + sc.fiji.scoresde.sampling.SamplerOptions.NAMES);
+		if (!(tolerance > 0 && tolerance < 1)) throw bad(KEY_TOLERANCE, tolerance, "a number in (0, 1)");
+		if (!(churn >= 0 && Double.isFinite(churn))) throw bad(KEY_CHURN, churn, "a number ≥ 0");
 		if (!model.trim().isEmpty() && !java.nio.file.Files.exists(modelPath())) throw bad(KEY_MODEL, model,
 			"an existing pipeline folder, UNet folder or weights file (or empty for the bundled test model)");
 	}
@@ -85,6 +99,9 @@ public final class GenerateOptions {
 		r.seed = seed;
 		r.snr = snr == -1 ? null : snr;
 		r.correctSteps = correctors == -1 ? null : correctors;
+		r.sampler = sampler;
+		r.odeTolerance = tolerance;
+		r.churn = churn;
 		return r;
 	}
 
@@ -99,6 +116,7 @@ public final class GenerateOptions {
 	/** The macro options string for these options, as the recorder writes it. */
 	public String toMacroOptions() {
 		return String.format(Locale.ROOT, "model=[%s] images=%d steps=%d seed=%d snr=%s correctors=%d device=%s " +
-			"output=[%s]", model, images, steps, seed, snr, correctors, device, output);
+			"output=[%s] sampler=%s tolerance=%s churn=%s", model, images, steps, seed, snr, correctors, device, output,
+			sampler, tolerance, churn);
 	}
 }

@@ -56,6 +56,16 @@ public class GenerateVeCommand extends DynamicCommand {
 	@Parameter(label = "Output", choices = { GenerateOptions.OUTPUT_RGB, GenerateOptions.OUTPUT_FLOAT })
 	private String output = GenerateOptions.OUTPUT_RGB;
 
+	@Parameter(label = "Sampler", choices = { "pc", "ode", "heun", "em", "ancestral", "reverse-diffusion", "ald" },
+		description = "pc: diffusers' predictor-corrector loop; ode: probability flow (adaptive); heun: Karras et al.")
+	private String sampler = "pc";
+
+	@Parameter(label = "ODE tolerance (ode sampler)")
+	private double tolerance = 1e-5;
+
+	@Parameter(label = "Churn (heun sampler)", min = "0")
+	private double churn = 0;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Score SDE VE")
 	private Img<?> result;
 
@@ -162,6 +172,9 @@ public class GenerateVeCommand extends DynamicCommand {
 		o.correctors = correctors;
 		o.device = device;
 		o.output = output;
+		o.sampler = sampler;
+		o.tolerance = tolerance;
+		o.churn = churn;
 		return o;
 	}
 

@@ -62,6 +62,9 @@ public class GenerateVePlugIn implements PlugIn {
 		gd.addNumericField("Correctors (steps per step; -1: the model's)", LAST.correctors, 0);
 		gd.addChoice("Device", GenerateOptions.DEVICES, LAST.device);
 		gd.addChoice("Output", GenerateOptions.OUTPUTS, LAST.output);
+		gd.addChoice("Sampler", GenerateOptions.SAMPLERS, LAST.sampler);
+		gd.addNumericField("Tolerance (ode sampler)", LAST.tolerance, 6);
+		gd.addNumericField("Churn (heun sampler)", LAST.churn, 3);
 		gd.showDialog();
 		if (gd.wasCanceled()) return null;
 		final GenerateOptions o = new GenerateOptions();
@@ -82,6 +85,9 @@ public class GenerateVePlugIn implements PlugIn {
 		o.correctors = (int) gd.getNextNumber();
 		o.device = gd.getNextChoice();
 		o.output = gd.getNextChoice();
+		o.sampler = gd.getNextChoice();
+		o.tolerance = gd.getNextNumber();
+		o.churn = gd.getNextNumber();
 		if (gd.invalidNumber()) {
 			IJ.error("Generate (VE)", "a numeric option is not a number: " + gd.getErrorMessage());
 			return null;
@@ -93,6 +99,9 @@ public class GenerateVePlugIn implements PlugIn {
 		LAST.correctors = o.correctors;
 		LAST.device = o.device;
 		LAST.output = o.output;
+		LAST.sampler = o.sampler;
+		LAST.tolerance = o.tolerance;
+		LAST.churn = o.churn;
 		return o;
 	}
 
@@ -115,6 +124,9 @@ public class GenerateVePlugIn implements PlugIn {
 			inputs.put(GenerateOptions.KEY_CORRECTORS, o.correctors);
 			inputs.put(GenerateOptions.KEY_DEVICE, o.device);
 			inputs.put(GenerateOptions.KEY_OUTPUT, o.output);
+			inputs.put(GenerateOptions.KEY_SAMPLER, o.sampler);
+			inputs.put(GenerateOptions.KEY_TOLERANCE, o.tolerance);
+			inputs.put(GenerateOptions.KEY_CHURN, o.churn);
 			IJ.resetEscape();
 			final GenerateVeCommand command = GenerateVeCommand.create(ctx);
 			// preprocessors inject services and inputs; no postprocessors: ImageJ 1 shows the result itself

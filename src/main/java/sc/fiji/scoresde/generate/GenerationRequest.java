@@ -14,6 +14,22 @@ public final class GenerationRequest {
 	public Double snr;
 	/** overrides the scheduler config's correct_steps when not null */
 	public Integer correctSteps;
+	/** which sampler: pc (diffusers' loop, default), ode, heun, em, ancestral, reverse-diffusion, ald */
+	public String sampler = "pc";
+	public double odeTolerance = 1e-5;
+	public double churn = 0;
+
+	/** The sampler options these settings describe. */
+	public sc.fiji.scoresde.sampling.SamplerOptions samplerOptions() {
+		final sc.fiji.scoresde.sampling.SamplerOptions o = new sc.fiji.scoresde.sampling.SamplerOptions();
+		o.name = sampler;
+		o.steps = steps;
+		o.snr = snr;
+		o.correctSteps = correctSteps;
+		o.odeTolerance = odeTolerance;
+		o.heunChurn = churn;
+		return o;
+	}
 
 	public void validate() {
 		if (batch < 1 || batch > 4096) throw new IllegalArgumentException("batch " + batch +
@@ -26,5 +42,6 @@ public final class GenerationRequest {
 			" must be a finite number ≥ 0");
 		if (correctSteps != null && (correctSteps < 0 || correctSteps > 100)) throw new IllegalArgumentException(
 			"correct steps " + correctSteps + " must be between 0 and 100");
+		samplerOptions().validate();
 	}
 }

@@ -10,7 +10,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import sc.fiji.scoresde.model.UNet2DConfig;
-import sc.fiji.scoresde.sampling.PredictorCorrectorSampler;
+import sc.fiji.scoresde.sampling.Sampler;
+import sc.fiji.scoresde.sampling.SamplingControl;
 import sc.fiji.scoresde.sampling.SamplingCancelledException;
 import sc.fiji.scoresde.sampling.SamplingListener;
 import sc.fiji.scoresde.sampling.ScoreModel;
@@ -54,20 +55,24 @@ public final class GenerationService {
 		final SchedulerConfig scheduler = model.schedulerConfig();
 		if (request.snr != null) scheduler.snr = request.snr;
 		if (request.correctSteps != null) scheduler.correctSteps = request.correctSteps;
+		final Sampler sampler = request.samplerOptions().create(model.schedulerConfig());
 		final long seed = pickSeed(request.seed);
 		final Shape shape = new Shape(request.batch, c.inChannels, c.height(), c.width());
 		final int perCall = MemoryCheck.imagesPerCall(c, request.batch, model.device(), hooks.log);
-		final PredictorCorrectorSampler sampler = new PredictorCorrectorSampler(scheduler).listener(hooks.progress)
-			.cancelledWhen(hooks.cancelled).observer(hooks.observer);
+		final SamplingControl control = new SamplingControl().listener(hooks.progress).cancelledWhen(hooks.cancelled)
+			.observer(hooks.observer);
 		acquireGenerator(hooks);
 		try (NDManager run = NDManager.newBaseManager(model.device(), Engines.PYTORCH)) {
-			hooks.log.accept(String.format("generating %d image(s) %d×%d×%d, %d steps × %d network calls, seed %d," +
-				" snr %s, device %s", request.batch, c.height(), c.width(), c.inChannels, request.steps,
-				scheduler.correctSteps + 1, seed, scheduler.snr, describe(model.device())));
+			hooks.log.accept(String.format("generating %d image(s) %d×%d×%d with sampler %s, %s network calls, seed %d," +
+				" snr %s, device %s", request.batch, c.height(), c.width(), c.inChannels, sampler.name(), sampler
+					.plannedCalls() < 0 ? "adaptive" : Integer.toString(sampler.plannedCalls()), seed, scheduler.snr,
+				describe(model.device())));
 			final TorchNoise noise = new TorchNoise(seed);
 			final ScoreModel network = new BatchSplittingScoreModel(hooks.scoreModel != null ? hooks.scoreModel : model
 				.scoreModel(), perCall, hooks.log);
-			final NDArray images = sampler.sample(network, run, shape, request.steps, noise);
+			final NDArray images = sampler.sample(network, run, shape, noise, control).clip(0f, 1f);
+			if (sampler.plannedCalls() < 0) hooks.log.accept("the " + sampler.name() + " sampler made " + control
+				.calls() + " network calls");
 			final float[] nhwc = images.transpose(0, 2, 3, 1).toFloatArray();
 			return new GeneratedImages(nhwc, request.batch, c.height(), c.width(), c.inChannels, seed, describe(model
 				.device()), request.steps);

@@ -56,10 +56,11 @@ class TrajectoryParityTest {
 		};
 		final Map<String, float[]> seen = new HashMap<>();
 		try (LoadedModel model = load(fixture); NDManager m = NDManager.newBaseManager(Device.cpu())) {
-			final PredictorCorrectorSampler sampler = new PredictorCorrectorSampler(model.schedulerConfig()).observer((
-				name, value) -> seen.put(name, value.toFloatArray()));
+			final SamplingControl control = new SamplingControl().observer((name, value) -> seen.put(name, value
+				.toFloatArray()));
 			final HostTensor init = ref.get("init_noise");
-			final NDArray images = sampler.sample(model.scoreModel(), m, new Shape(init.shape()), steps, replay);
+			final NDArray images = new PredictorCorrectorSampler(model.schedulerConfig(), steps).sample(model
+				.scoreModel(), m, new Shape(init.shape()), replay, control).clip(0f, 1f);
 			assertTrue(draws.isEmpty(), "all reference draws consumed");
 			int compared = 0;
 			for (final Map.Entry<String, HostTensor> kv : ref.entrySet()) {

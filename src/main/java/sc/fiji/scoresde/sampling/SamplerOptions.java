@@ -1,0 +1,70 @@
+package sc.fiji.scoresde.sampling;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Which sampler to run and its settings, as the CLI and the Fiji command take them. */
+public final class SamplerOptions {
+
+	/**
+	 * pc: diffusers' ScoreSdeVePipeline loop (default); ode: probability flow with adaptive RK45; heun: Karras et al.
+	 * second order; em: Euler–Maruyama; ancestral: ancestral sampling; reverse-diffusion: the predictor alone;
+	 * ald: annealed Langevin dynamics (NCSN), corrector alone.
+	 */
+	public static final List<String> NAMES = List.of("pc", "ode", "heun", "em", "ancestral", "reverse-diffusion",
+		"ald");
+
+	public String name = "pc";
+	/** predictor steps (pc, em, ancestral, reverse-diffusion, ald) or Heun steps (2N−1 calls); unused by ode */
+	public int steps = 2000;
+	/** null: the scheduler config's */
+	public Double snr;
+	/** null: the scheduler config's */
+	public Integer correctSteps;
+	/** rtol = atol of the ODE solver */
+	public double odeTolerance = 1e-5;
+	/** the ODE solver gives up after this many calls */
+	public int odeMaxCalls = 100_000;
+	public double heunRho = 7;
+	/** Karras et al.'s S_churn; 0 is the deterministic sampler */
+	public double heunChurn = 0;
+
+	public void validate() {
+		if (!NAMES.contains(name)) throw new IllegalArgumentException("sampler '" + name + "' is not one of " + NAMES);
+		if (steps < 1 || steps > 1_000_000) throw new IllegalArgumentException("steps " + steps +
+			" must be between 1 and 1000000");
+		if (!(odeTolerance > 0 && odeTolerance < 1)) throw new IllegalArgumentException("ODE tolerance " +
+			odeTolerance + " must be in (0, 1)");
+		if (!(heunChurn >= 0 && Double.isFinite(heunChurn))) throw new IllegalArgumentException("churn " + heunChurn +
+			" must be ≥ 0");
+		if (!(heunRho > 0)) throw new IllegalArgumentException("rho " + heunRho + " must be > 0");
+	}
+
+	public Sampler create(final SchedulerConfig base) {
+		validate();
+		final SchedulerConfig c = base.copy();
+		if (snr != null) c.snr = snr;
+		if (correctSteps != null) c.correctSteps = correctSteps;
+		final VeSde sde = VeSde.of(c);
+		switch (name.toLowerCase(Locale.ROOT)) {
+			case "ode":
+				return new ProbabilityFlowOdeSampler(sde, odeTolerance, odeTolerance, true, odeMaxCalls);
+			case "heun":
+				return new HeunSampler(sde, steps, heunRho, heunChurn);
+			case "em":
+				return new ScoreSdePcSampler("em", sde, ScoreSdePcSampler.Predictor.EULER_MARUYAMA,
+					ScoreSdePcSampler.Corrector.NONE, steps, 0, c.snr);
+			case "ancestral":
+				return new ScoreSdePcSampler("ancestral", sde, ScoreSdePcSampler.Predictor.ANCESTRAL,
+					ScoreSdePcSampler.Corrector.NONE, steps, 0, c.snr);
+			case "reverse-diffusion":
+				return new ScoreSdePcSampler("reverse-diffusion", sde, ScoreSdePcSampler.Predictor.REVERSE_DIFFUSION,
+					ScoreSdePcSampler.Corrector.NONE, steps, 0, c.snr);
+			case "ald":
+				return new ScoreSdePcSampler("ald", sde, ScoreSdePcSampler.Predictor.NONE,
+					ScoreSdePcSampler.Corrector.ANNEALED_LANGEVIN, steps, Math.max(1, c.correctSteps), c.snr);
+			default:
+				return new PredictorCorrectorSampler(c, steps);
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package sc.fiji.scoresde.sampling;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.function.BooleanSupplier;
+
+/** Progress, cancellation and observation of one sampling run, shared by all samplers. */
+public final class SamplingControl {
+
+	private SamplingListener listener = SamplingListener.NONE;
+	private BooleanSupplier cancelled = () -> false;
+	private TrajectoryObserver observer;
+	private int calls;
+	private int total = -1;
+
+	public SamplingControl listener(final SamplingListener l) {
+		this.listener = l == null ? SamplingListener.NONE : l;
+		return this;
+	}
+
+	public SamplingControl cancelledWhen(final BooleanSupplier c) {
+		this.cancelled = c == null ? () -> false : c;
+		return this;
+	}
+
+	public SamplingControl observer(final TrajectoryObserver o) {
+		this.observer = o;
+		return this;
+	}
+
+	/** Sets the number of calls to report as total (−1: unknown, for adaptive samplers). */
+	void expect(final int totalCalls) {
+		this.total = totalCalls;
+	}
+
+	/** Network calls made so far in this run. */
+	public int calls() {
+		return calls;
+	}
+
+	/** One network call: checks for cancellation first, reports after. */
+	NDArray call(final ScoreModel model, final NDArray x, final float sigma) {
+		if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+			throw new SamplingCancelledException(calls, total);
+		}
+		final NDArray score = model.score(x, sigma);
+		calls++;
+		listener.networkCallDone(calls, total > 0 ? Math.max(total, calls) : -1);
+		return score;
+	}
+
+	void observe(final String name, final NDArray value) {
+		if (observer != null) observer.observe(name, value);
+	}
+}
