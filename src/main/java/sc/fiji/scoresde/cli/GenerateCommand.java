@@ -16,6 +16,8 @@ import sc.fiji.scoresde.generate.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.generate.ModelLocator;
+import sc.fiji.scoresde.hub.HubClient;
 import sc.fiji.scoresde.imagej.TiffStackWriter;
 import sc.fiji.scoresde.io.NpyWriter;
 import sc.fiji.scoresde.io.PngWriter;
@@ -28,9 +30,10 @@ final class GenerateCommand implements Callable<Integer> {
 	@Spec
 	private CommandSpec spec;
 
-	@Option(names = "--model", paramLabel = "PATH",
-		description = "pipeline folder, UNet folder or weights file (default: the bundled test model)")
-	private Path model;
+	@Option(names = "--model", paramLabel = "PATH|ID",
+		description = "pipeline folder, UNet folder, weights file, or Hugging Face model id org/name[@revision] " +
+			"(default: the bundled test model)")
+	private String model;
 
 	@Option(names = "--batch", defaultValue = "1", description = "number of images (default: ${DEFAULT-VALUE})")
 	private int batch;
@@ -88,7 +91,8 @@ final class GenerateCommand implements Callable<Integer> {
 		request.validate();
 		final DeviceChoice choice = DeviceChoice.parse(device);
 
-		final Path modelPath = model != null ? model : DefaultModel.extract();
+		final Path modelPath = ModelLocator.locate(model, quiet ? HubClient.Progress.NONE : new DownloadBar(err),
+			err::println);
 		err.println("model: " + (model != null ? model : DefaultModel.NAME));
 		final AtomicBoolean interrupted = new AtomicBoolean();
 		final Thread hook = new Thread(() -> interrupted.set(true));

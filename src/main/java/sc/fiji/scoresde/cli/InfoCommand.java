@@ -20,12 +20,14 @@ final class InfoCommand implements Callable<Integer> {
 	@Spec
 	private CommandSpec spec;
 
-	@Option(names = "--model", paramLabel = "PATH", description = "pipeline folder, UNet folder or weights file")
-	private Path model;
+	@Option(names = "--model", paramLabel = "PATH|ID",
+		description = "pipeline folder, UNet folder, weights file or Hugging Face model id")
+	private String model;
 
 	@Override
 	public Integer call() throws Exception {
-		final Path path = model != null ? model : DefaultModel.extract();
+		final Path path = sc.fiji.scoresde.generate.ModelLocator.locate(model, new DownloadBar(spec.commandLine()
+			.getErr()), spec.commandLine().getErr()::println);
 		final PipelineFolder folder = PipelineFolder.open(path, false);
 		final var out = spec.commandLine().getOut();
 		out.println("model: " + (model != null ? folder.describe() : DefaultModel.NAME));

@@ -1,7 +1,5 @@
 package sc.fiji.scoresde.fiji;
 
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,8 +26,9 @@ public final class GenerateOptions {
 	public static final String KEY_SAMPLER = "sampler";
 	public static final String KEY_TOLERANCE = "tolerance";
 	public static final String KEY_CHURN = "churn";
-	public static final List<String> KEYS = List.of(KEY_MODEL, KEY_IMAGES, KEY_STEPS, KEY_SEED, KEY_SNR,
-		KEY_CORRECTORS, KEY_DEVICE, KEY_OUTPUT, KEY_SAMPLER, KEY_TOLERANCE, KEY_CHURN);
+	public static final String KEY_CHECKPOINT = "checkpoint";
+	public static final List<String> KEYS = List.of(KEY_MODEL, KEY_CHECKPOINT, KEY_IMAGES, KEY_STEPS, KEY_SEED,
+		KEY_SNR, KEY_CORRECTORS, KEY_DEVICE, KEY_OUTPUT, KEY_SAMPLER, KEY_TOLERANCE, KEY_CHURN);
 	public static final String[] SAMPLERS = sc.fiji.scoresde.sampling.SamplerOptions.NAMES.toArray(new String[0]);
 
 	public static final String OUTPUT_RGB = "RGB (8-bit)";
@@ -78,8 +77,9 @@ public final class GenerateOptions {
 			"one of " + sc.fiji.scoresde.sampling.SamplerOptions.NAMES);
 		if (!(tolerance > 0 && tolerance < 1)) throw bad(KEY_TOLERANCE, tolerance, "a number in (0, 1)");
 		if (!(churn >= 0 && Double.isFinite(churn))) throw bad(KEY_CHURN, churn, "a number ≥ 0");
-		if (!model.trim().isEmpty() && !java.nio.file.Files.exists(modelPath())) throw bad(KEY_MODEL, model,
-			"an existing pipeline folder, UNet folder or weights file (or empty for the bundled test model)");
+		if (!sc.fiji.scoresde.generate.ModelLocator.isAcceptable(model)) throw bad(KEY_MODEL, model,
+			"an existing pipeline folder, UNet folder or weights file, a Hugging Face model id such as " +
+				"google/ncsnpp-celebahq-256, or empty for the bundled test model");
 	}
 
 	private static IllegalArgumentException bad(final String key, final Object value, final String expected) {
@@ -87,9 +87,21 @@ public final class GenerateOptions {
 			? "'" + value + "'" : String.valueOf(value)) + "; expected " + expected);
 	}
 
-	/** null for the bundled model */
-	public Path modelPath() {
-		return model == null || model.trim().isEmpty() ? null : Paths.get(model.trim());
+	/** "(none)" and the known hub checkpoints, as the dialogs offer them */
+	public static String[] checkpointChoices() {
+		final java.util.List<String> out = new java.util.ArrayList<>();
+		out.add(NO_CHECKPOINT);
+		for (final sc.fiji.scoresde.hub.KnownCheckpoints.Checkpoint c : sc.fiji.scoresde.hub.KnownCheckpoints.ALL)
+			out.add(c.label());
+		return out.toArray(new String[0]);
+	}
+
+	public static final String NO_CHECKPOINT = "(none: use the model field)";
+
+	/** A checkpoint chosen from the list replaces the model field. */
+	public void applyCheckpoint(final String choice) {
+		if (choice != null && !choice.isEmpty() && !choice.equals(NO_CHECKPOINT)) model = sc.fiji.scoresde.hub
+			.KnownCheckpoints.idOf(choice);
 	}
 
 	public GenerationRequest request() {

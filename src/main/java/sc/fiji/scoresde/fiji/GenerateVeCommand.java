@@ -35,6 +35,13 @@ public class GenerateVeCommand extends DynamicCommand {
 		required = false)
 	private String model = "";
 
+	@Parameter(label = "Or a published checkpoint (downloaded once into the Hugging Face cache)",
+		choices = { GenerateOptions.NO_CHECKPOINT, "google/ncsnpp-celebahq-256 (256×256, 263 MB, σmax 348)",
+			"google/ncsnpp-ffhq-256 (256×256, 263 MB, σmax 348)", "google/ncsnpp-church-256 (256×256, 263 MB, σmax 380)",
+			"google/ncsnpp-bedroom-256 (256×256, 263 MB, σmax 378)",
+			"google/ncsnpp-ffhq-1024 (1024×1024, 423 MB, σmax 1348)" }, persist = false)
+	private String checkpoint = GenerateOptions.NO_CHECKPOINT;
+
 	@Parameter(label = "Number of images", min = "1", max = "4096")
 	private int images = 1;
 
@@ -98,8 +105,11 @@ public class GenerateVeCommand extends DynamicCommand {
 		final Task task = taskService == null ? null : taskService.createTask("Score SDE VE: generating");
 		final long start = System.nanoTime();
 		try {
-			final Path modelPath = o.modelPath() != null ? o.modelPath() : DefaultModel.extract();
-			final String modelName = o.modelPath() != null ? o.model : DefaultModel.NAME;
+			final Path modelPath = sc.fiji.scoresde.generate.ModelLocator.locate(o.model, (file, done, total) -> {
+				if (status != null) status.showStatus((int) Math.min(Integer.MAX_VALUE, done / 1024), (int) Math.min(
+					Integer.MAX_VALUE, Math.max(1, total / 1024)), "Score SDE VE: downloading " + file);
+			}, log::info);
+			final String modelName = o.model.trim().isEmpty() ? DefaultModel.NAME : o.model;
 			try (LoadedModel loaded = LoadedModel.load(modelPath, o.deviceChoice().resolve(log::info), log::warn)) {
 				final GenerationService.Hooks hooks = new GenerationService.Hooks();
 				hooks.log = log::info;
@@ -165,6 +175,7 @@ public class GenerateVeCommand extends DynamicCommand {
 	public GenerateOptions options() {
 		final GenerateOptions o = new GenerateOptions();
 		o.model = model == null ? "" : model;
+		o.applyCheckpoint(checkpoint);
 		o.images = images;
 		o.steps = steps;
 		o.seed = seed;

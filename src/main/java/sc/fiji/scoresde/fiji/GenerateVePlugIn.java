@@ -55,6 +55,8 @@ public class GenerateVePlugIn implements PlugIn {
 		final GenericDialog gd = new GenericDialog("Generate (VE)");
 		// labels start with the option key: GenericDialog derives the macro key from the first word
 		gd.addStringField("Model (folder or file; empty: bundled test model)", LAST.model, 40);
+		gd.addChoice("Checkpoint (or use the model field)", GenerateOptions.checkpointChoices(),
+			GenerateOptions.NO_CHECKPOINT);
 		gd.addNumericField("Images", LAST.images, 0);
 		gd.addNumericField("Steps", LAST.steps, 0);
 		gd.addNumericField("Seed (-1: pick one)", -1, 0);
@@ -69,6 +71,7 @@ public class GenerateVePlugIn implements PlugIn {
 		if (gd.wasCanceled()) return null;
 		final GenerateOptions o = new GenerateOptions();
 		o.model = gd.getNextString().trim();
+		o.applyCheckpoint(gd.getNextChoice());
 		o.images = (int) gd.getNextNumber();
 		o.steps = (int) gd.getNextNumber();
 		if (Macro.getOptions() == null) {

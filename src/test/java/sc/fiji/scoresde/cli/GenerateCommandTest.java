@@ -109,7 +109,7 @@ class GenerateCommandTest {
 		Result r = run("generate", "--model", dir.resolve("nope").toString(), "--steps", "2", "--output", out
 			.toString());
 		assertEquals(1, r.code);
-		assertTrue(r.err.contains("does not exist"), r.err);
+		assertTrue(r.err.contains("is neither an existing folder or file nor a Hugging Face model id"), r.err);
 		r = run("generate", "--model", tinyPipeline(), "--steps", "2", "--output", dir.resolve("out.jpg").toString());
 		assertEquals(1, r.code);
 		assertTrue(r.err.contains("must end in .png, .tif or .npy"), r.err);

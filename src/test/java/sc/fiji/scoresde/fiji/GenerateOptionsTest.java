@@ -1,0 +1,36 @@
+package sc.fiji.scoresde.fiji;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class GenerateOptionsTest {
+
+	@Test
+	void theDialogOffersTheFivePublishedCheckpointsWithSizeResolutionAndSigmaMax() {
+		final String[] choices = GenerateOptions.checkpointChoices();
+		assertEquals(6, choices.length);
+		assertEquals(GenerateOptions.NO_CHECKPOINT, choices[0]);
+		assertEquals("google/ncsnpp-celebahq-256 (256×256, 263 MB, σmax 348)", choices[1]);
+		assertEquals("google/ncsnpp-ffhq-1024 (1024×1024, 423 MB, σmax 1348)", choices[5]);
+		final GenerateOptions o = new GenerateOptions();
+		o.model = "/some/folder";
+		o.applyCheckpoint(choices[3]);
+		assertEquals("google/ncsnpp-church-256", o.model);
+		o.applyCheckpoint(GenerateOptions.NO_CHECKPOINT);
+		assertEquals("google/ncsnpp-church-256", o.model, "none keeps the model field");
+	}
+
+	@Test
+	void aHubIdIsAnAcceptableModelButGibberishIsNot() {
+		final GenerateOptions o = new GenerateOptions();
+		o.model = "google/ncsnpp-celebahq-256@main";
+		o.validate();
+		o.model = "no such thing";
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, o::validate);
+		assertTrue(e.getMessage().contains("'model'") && e.getMessage().contains("Hugging Face model id"), e
+			.getMessage());
+	}
+}
