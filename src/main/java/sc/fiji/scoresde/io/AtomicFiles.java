@@ -20,15 +20,31 @@ public final class AtomicFiles {
 		void writeTo(OutputStream out) throws IOException;
 	}
 
+	/** Writes a file by name (for writers that want a path, such as ImageJ's FileSaver). */
+	@FunctionalInterface
+	public interface PathWriter {
+
+		void writeTo(Path temporary) throws IOException;
+	}
+
 	public static void write(final Path target, final Writer body) throws IOException {
-		final Path dir = target.toAbsolutePath().getParent();
-		if (dir != null) Files.createDirectories(dir);
-		final Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-		boolean done = false;
-		try {
+		writeVia(target, tmp -> {
 			try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
 				body.writeTo(out);
 			}
+		});
+	}
+
+	/** Lets {@code body} write a temporary file beside {@code target} (same extension), then renames it. */
+	public static void writeVia(final Path target, final PathWriter body) throws IOException {
+		final Path dir = target.toAbsolutePath().getParent();
+		if (dir != null) Files.createDirectories(dir);
+		final String name = target.getFileName().toString();
+		final int dot = name.lastIndexOf('.');
+		final Path tmp = Files.createTempFile(dir, "." + name, ".part" + (dot > 0 ? name.substring(dot) : ""));
+		boolean done = false;
+		try {
+			body.writeTo(tmp);
 			try {
 				Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 			}
