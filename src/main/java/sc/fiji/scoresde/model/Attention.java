@@ -53,7 +53,7 @@ final class Attention {
 		final NDArray attended = OpStats.time("attention", () -> probs.matMul(v)).reshape(b, heads, seq, headDim).transpose(0, 2, 1, 3).reshape(b, seq,
 			c);
 		final NDArray out = toOut.forward(attended).transpose(0, 2, 1).reshape(b, c, h, w);
-		return out.addi(x).divi(rescaleOutputFactor);
+		return Nn.div(Nn.add(out, x), rescaleOutputFactor);
 	}
 
 	/** (B, S, heads·d) → (B·heads, S, d), diffusers' head_to_batch_dim. */

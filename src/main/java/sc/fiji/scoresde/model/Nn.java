@@ -24,7 +24,31 @@ final class Nn {
 	}
 
 	static NDArray silu(final NDArray x) {
-		return OpStats.time("silu", () -> Activation.sigmoid(x).muli(x));
+		return OpStats.time("silu", () -> mul(Activation.sigmoid(x), x));
+	}
+
+	// In-place updates of an array the caller owns save a full-size allocation each. While autograd records
+	// (a GradientCollector is open: training), the original values are needed for the backward pass, so the
+	// update makes a new array instead.
+
+	private static boolean recording() {
+		return ai.djl.pytorch.jni.JniUtils.isGradMode();
+	}
+
+	static NDArray mul(final NDArray own, final NDArray other) {
+		return recording() ? own.mul(other) : own.muli(other);
+	}
+
+	static NDArray add(final NDArray own, final NDArray other) {
+		return recording() ? own.add(other) : own.addi(other);
+	}
+
+	static NDArray div(final NDArray own, final float divisor) {
+		return recording() ? own.div(divisor) : own.divi(divisor);
+	}
+
+	static NDArray div(final NDArray own, final NDArray divisor) {
+		return recording() ? own.div(divisor) : own.divi(divisor);
 	}
 
 	/** torch.nn.Conv2d with square kernel, stride and symmetric zero padding. */
@@ -88,6 +112,8 @@ final class Nn {
 		final float eps;
 		private volatile NDArray weight4;
 		private volatile NDArray bias4;
+		private volatile NDArray weightSource;
+		private volatile NDArray biasSource;
 		/** unit scale and zero shift for the normalised length, per length and device; owned by the model manager */
 		private final Map<String, NDArray[]> identity = new ConcurrentHashMap<>();
 
@@ -120,16 +146,25 @@ final class Nn {
 			final NDArray grouped = x.reshape(n, groups, length);
 			final NDArray normed = LayerNorm.layerNorm(grouped, new Shape(length), unit[0], unit[1], eps)
 				.singletonOrThrow().reshape(shape);
-			return normed.muli(weight4(shape.dimension())).addi(bias4(shape.dimension()));
+			return add(mul(normed, weight4(shape.dimension())), bias4(shape.dimension()));
 		}
 
+		/** (1, C, 1, 1) views of the affine parameters, made once per bound array (they share its storage). */
 		private NDArray weight4(final int dims) {
-			if (weight4 == null) weight4 = weight.get().reshape(broadcastShape(dims));
+			final NDArray w = weight.get();
+			if (weight4 == null || weightSource != w) {
+				weight4 = w.reshape(broadcastShape(dims));
+				weightSource = w;
+			}
 			return weight4;
 		}
 
 		private NDArray bias4(final int dims) {
-			if (bias4 == null) bias4 = bias.get().reshape(broadcastShape(dims));
+			final NDArray b = bias.get();
+			if (bias4 == null || biasSource != b) {
+				bias4 = b.reshape(broadcastShape(dims));
+				biasSource = b;
+			}
 			return bias4;
 		}
 

@@ -95,18 +95,18 @@ final class ResnetBlock2D {
 		final NDArray t = timeEmbProj.forward(tembAct);
 		final long b = t.getShape().get(0);
 		if (!scaleShift) {
-			h = h.addi(t.reshape(b, outChannels, 1, 1));
+			h = Nn.add(h, t.reshape(b, outChannels, 1, 1));
 			h = norm2.forward(h);
 		}
 		else {
 			h = norm2.forward(h);
 			final NDList parts = t.reshape(b, 2 * outChannels, 1, 1).split(2, 1);
-			h = h.muli(parts.get(0).add(1f)).addi(parts.get(1));
+			h = Nn.add(Nn.mul(h, parts.get(0).add(1f)), parts.get(1));
 		}
 		h = conv2.forward(Nn.silu(h));
 		final NDArray shortcut = convShortcut == null ? input : convShortcut.forward(input);
 		// h is this block's own array: updating it in place saves two full-size allocations (same sums)
-		return h.addi(shortcut).divi(outputScaleFactor);
+		return Nn.div(Nn.add(h, shortcut), outputScaleFactor);
 	}
 
 	static NDArray nearestUp(final NDArray x) {

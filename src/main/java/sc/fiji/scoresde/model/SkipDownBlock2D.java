@@ -63,7 +63,7 @@ final class SkipDownBlock2D implements DownBlock {
 		if (resnetDown != null) {
 			hidden = resnetDown.forward(hidden, tembAct);
 			skip = fir.down(skip);
-			hidden = skipConv.forward(skip).addi(hidden);
+			hidden = Nn.add(skipConv.forward(skip), hidden);
 			saved.add(hidden);
 		}
 		return new Output(hidden, saved, skip);

@@ -70,7 +70,7 @@ final class SkipUpBlock2D implements UpBlock {
 		if (skip != null) skip = fir.up(skip);
 		if (resnetUp != null) {
 			final NDArray states = skipConv.forward(Nn.silu(skipNorm.forward(hidden)));
-			skip = skip == null ? states : skip.addi(states);
+			skip = skip == null ? states : Nn.add(skip, states);
 			hidden = resnetUp.forward(hidden, tembAct);
 		}
 		return new Output(hidden, skip);

@@ -225,8 +225,8 @@ public final class UNet2DModel implements AutoCloseable {
 		record(recorder, "act.conv_norm_out.out", hidden);
 		hidden = convOut.forward(Nn.silu(hidden));
 		record(recorder, "act.conv_out.out", hidden);
-		if (skip != null) hidden = hidden.addi(skip);
-		if (config.timeEmbeddingType.equals("fourier")) hidden = hidden.divi(sigmas.reshape(batch, 1, 1, 1));
+		if (skip != null) hidden = Nn.add(hidden, skip);
+		if (config.timeEmbeddingType.equals("fourier")) hidden = Nn.div(hidden, sigmas.reshape(batch, 1, 1, 1));
 		return hidden;
 	}
 
