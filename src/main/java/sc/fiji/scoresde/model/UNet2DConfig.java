@@ -195,6 +195,59 @@ public final class UNet2DConfig {
 		}
 	}
 
+	/** The config.json diffusers would write for this architecture (every key, current names). */
+	public String toJson() {
+		final com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+		o.addProperty("_class_name", "UNet2DModel");
+		o.addProperty("_diffusers_version", "0.25.0");
+		o.addProperty("act_fn", actFn);
+		o.addProperty("add_attention", addAttention);
+		o.add("attention_head_dim", attentionHeadDim == null ? com.google.gson.JsonNull.INSTANCE
+			: new JsonPrimitive(attentionHeadDim));
+		o.add("attn_norm_num_groups", attnNormNumGroups == null ? com.google.gson.JsonNull.INSTANCE
+			: new JsonPrimitive(attnNormNumGroups));
+		final JsonArray channels = new JsonArray();
+		for (final int ch : blockOutChannels)
+			channels.add(ch);
+		o.add("block_out_channels", channels);
+		o.addProperty("center_input_sample", centerInputSample);
+		o.add("class_embed_type", com.google.gson.JsonNull.INSTANCE);
+		final JsonArray down = new JsonArray();
+		downBlockTypes.forEach(down::add);
+		o.add("down_block_types", down);
+		o.addProperty("downsample_padding", downsamplePadding);
+		o.addProperty("downsample_type", downsampleType);
+		o.addProperty("dropout", dropout);
+		o.addProperty("flip_sin_to_cos", flipSinToCos);
+		o.addProperty("freq_shift", freqShift == Math.rint(freqShift) ? (Number) (long) freqShift : freqShift);
+		o.addProperty("in_channels", inChannels);
+		o.addProperty("layers_per_block", layersPerBlock);
+		o.addProperty("mid_block_scale_factor", midBlockScaleFactor);
+		o.addProperty("norm_eps", normEps);
+		o.add("norm_num_groups", normNumGroups == null ? com.google.gson.JsonNull.INSTANCE : new JsonPrimitive(
+			normNumGroups));
+		o.add("num_class_embeds", com.google.gson.JsonNull.INSTANCE);
+		o.add("num_train_timesteps", numTrainTimesteps == null ? com.google.gson.JsonNull.INSTANCE : new JsonPrimitive(
+			numTrainTimesteps));
+		o.addProperty("out_channels", outChannels);
+		o.addProperty("resnet_time_scale_shift", resnetTimeScaleShift);
+		if (sampleSize != null) {
+			if (sampleSize[0] == sampleSize[1]) o.addProperty("sample_size", sampleSize[0]);
+			else {
+				final JsonArray hw = new JsonArray();
+				hw.add(sampleSize[0]);
+				hw.add(sampleSize[1]);
+				o.add("sample_size", hw);
+			}
+		}
+		o.addProperty("time_embedding_type", timeEmbeddingType);
+		final JsonArray up = new JsonArray();
+		upBlockTypes.forEach(up::add);
+		o.add("up_block_types", up);
+		o.addProperty("upsample_type", upsampleType);
+		return new com.google.gson.GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(o);
+	}
+
 	/** diffusers accepts "UNetRes" prefixed names for the same blocks. */
 	static String stripRes(final String type) {
 		return type.startsWith("UNetRes") ? type.substring(7) : type;

@@ -1,0 +1,43 @@
+package sc.fiji.scoresde.io;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import sc.fiji.scoresde.model.Parameter;
+import sc.fiji.scoresde.model.UNet2DModel;
+import sc.fiji.scoresde.sampling.SchedulerConfig;
+
+/**
+ * Writes a model as a diffusers ScoreSdeVePipeline folder — model_index.json, unet/config.json,
+ * unet/diffusion_pytorch_model.safetensors (F32, current key names), scheduler/scheduler_config.json — that this
+ * project and Python diffusers both load.
+ */
+public final class PipelineWriter {
+
+	private PipelineWriter() {}
+
+	public static void write(final Path folder, final UNet2DModel unet, final SchedulerConfig scheduler)
+		throws IOException
+	{
+		final Map<String, HostTensor> tensors = new LinkedHashMap<>();
+		for (final Parameter p : unet.parameters().parameters().values())
+			tensors.put(p.key(), HostTensor.ofFloats(p.shape().getShape(), p.get().toFloatArray()));
+		final Map<String, String> metadata = new LinkedHashMap<>();
+		metadata.put("format", "pt");
+		SafeTensors.write(folder.resolve("unet").resolve("diffusion_pytorch_model.safetensors"), tensors, metadata);
+		text(folder.resolve("unet").resolve("config.json"), unet.config().toJson());
+		text(folder.resolve("scheduler").resolve("scheduler_config.json"), scheduler.toJson());
+		text(folder.resolve("model_index.json"), "{\n  \"_class_name\": \"ScoreSdeVePipeline\",\n" +
+			"  \"_diffusers_version\": \"0.25.0\",\n  \"scheduler\": [\n    \"diffusers\",\n" +
+			"    \"ScoreSdeVeScheduler\"\n  ],\n  \"unet\": [\n    \"diffusers\",\n    \"UNet2DModel\"\n  ]\n}\n");
+	}
+
+	private static void text(final Path file, final String content) throws IOException {
+		Files.createDirectories(file.getParent());
+		AtomicFiles.write(file, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
+	}
+}
