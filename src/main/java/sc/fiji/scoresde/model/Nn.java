@@ -28,11 +28,20 @@ final class Nn {
 	}
 
 	// In-place updates of an array the caller owns save a full-size allocation each. While autograd records
-	// (a GradientCollector is open: training), the original values are needed for the backward pass, so the
-	// update makes a new array instead.
+	// (training: parameters or the input require gradients), the original values are needed for the backward
+	// pass, so the update makes a new array instead. UNet2DModel.forward decides once per call.
 
-	private static boolean recording() {
-		return ai.djl.pytorch.jni.JniUtils.isGradMode();
+	private static final ThreadLocal<Boolean> RECORDING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+	static boolean recording() {
+		return RECORDING.get();
+	}
+
+	/** Sets whether this thread's forward pass is recorded by autograd; returns the previous setting. */
+	static boolean setRecording(final boolean recording) {
+		final boolean previous = RECORDING.get();
+		RECORDING.set(recording);
+		return previous;
 	}
 
 	static NDArray mul(final NDArray own, final NDArray other) {

@@ -148,7 +148,21 @@ public final class UNet2DModel implements AutoCloseable {
 	 * @param recorder receives act.* intermediates, or null
 	 * @return the score estimate, (B, out_channels, H, W)
 	 */
-	public NDArray forward(NDArray sample, NDArray sigma, final ActivationRecorder recorder) {
+	public NDArray forward(final NDArray sample, final NDArray sigma, final ActivationRecorder recorder) {
+		// leaves report requires_grad reliably (intermediates do not): parameters being trained, or an input whose
+		// gradient is wanted, mean autograd records this call
+		final boolean recording = ai.djl.pytorch.jni.JniUtils.isGradMode() && (sample.hasGradient() || convIn.weight
+			.get().hasGradient());
+		final boolean previous = Nn.setRecording(recording);
+		try {
+			return forwardPass(sample, sigma, recorder);
+		}
+		finally {
+			Nn.setRecording(previous);
+		}
+	}
+
+	private NDArray forwardPass(NDArray sample, NDArray sigma, final ActivationRecorder recorder) {
 		final long batch = sample.getShape().get(0);
 		if (config.centerInputSample) sample = sample.mul(2f).sub(1f);
 		NDArray sigmas = sigma.toType(DataType.FLOAT32, false);
