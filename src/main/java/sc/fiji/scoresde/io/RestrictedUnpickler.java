@@ -358,10 +358,10 @@ final class RestrictedUnpickler {
 	}
 
 	private Object key(final Object k) throws ModelFormatException {
+		// scalar keys only: a tuple key would be hashed, and a pickle can make a tuple or list contain itself
 		if (k == null || k instanceof String || k instanceof Long || k instanceof Boolean || k instanceof Double)
 			return k;
-		if (k instanceof List) return k;
-		throw error("unsupported dict key " + describe(k));
+		throw error("unsupported dict key " + describe(k) + " (a weights file keys its dicts by name)");
 	}
 
 	private List<?> tuple(final Object o, final String what) throws ModelFormatException {
