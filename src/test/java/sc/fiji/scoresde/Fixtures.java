@@ -38,6 +38,19 @@ public final class Fixtures {
 		}
 	}
 
+	/** Copies a fixture's pipeline folder into {@code dir} (for tests that edit or break it); returns {@code dir}. */
+	public static Path copyPipeline(final String name, final Path dir) throws IOException {
+		final Path src = dir(name).resolve("pipeline");
+		try (java.util.stream.Stream<Path> files = Files.walk(src)) {
+			for (final Path p : (Iterable<Path>) files::iterator) {
+				final Path t = dir.resolve(src.relativize(p).toString());
+				if (Files.isDirectory(p)) Files.createDirectories(t);
+				else Files.copy(p, t);
+			}
+		}
+		return dir;
+	}
+
 	public static Map<String, HostTensor> tensors(final String name, final String file) throws IOException {
 		return SafeTensors.read(dir(name).resolve(file));
 	}

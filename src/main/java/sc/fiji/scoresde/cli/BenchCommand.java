@@ -167,7 +167,8 @@ final class BenchCommand implements Callable<Integer> {
 		}
 	}
 
-	private static void callOnce(final UNet2DModel unet, final NDArray x, final NDArray sigma) {
+	/** One network call in its own scope, its result copied to the host (as a sampler would use it). */
+	static void callOnce(final UNet2DModel unet, final NDArray x, final NDArray sigma) {
 		try (NDManager call = x.getManager().newSubManager()) {
 			x.tempAttach(call);
 			unet.forward(x, sigma, null).toFloatArray();

@@ -58,7 +58,7 @@ final class ScalingBenchCommand implements Callable<Integer> {
 					try (NDManager scope = m.newSubManager()) {
 						final NDArray x = scope.randomNormal(new Shape(batch, 3, size, size)).mul(10f);
 						final NDArray sigma = scope.full(new Shape(batch), 10f);
-						call(unet, x, sigma); // warm-up
+						BenchCommand.callOnce(unet, x, sigma); // warm-up
 						final long base = ReleaseBenchCommand.settledRssKb();
 						final AtomicLong peak = new AtomicLong(base);
 						final AtomicBoolean running = new AtomicBoolean(true);
@@ -78,7 +78,7 @@ final class ScalingBenchCommand implements Callable<Integer> {
 						double best = Double.MAX_VALUE;
 						for (int rep = 0; rep < 2; rep++) {
 							final long t0 = System.nanoTime();
-							call(unet, x, sigma);
+							BenchCommand.callOnce(unet, x, sigma);
 							best = Math.min(best, (System.nanoTime() - t0) / 1e9);
 						}
 						running.set(false);
@@ -93,10 +93,4 @@ final class ScalingBenchCommand implements Callable<Integer> {
 		return 0;
 	}
 
-	private static void call(final UNet2DModel unet, final NDArray x, final NDArray sigma) {
-		try (NDManager call = x.getManager().newSubManager()) {
-			x.tempAttach(call);
-			unet.forward(x, sigma, null).toFloatArray();
-		}
-	}
 }

@@ -15,7 +15,6 @@ import sc.fiji.scoresde.sampling.SamplingControl;
 import sc.fiji.scoresde.sampling.SamplingCancelledException;
 import sc.fiji.scoresde.sampling.SamplingListener;
 import sc.fiji.scoresde.sampling.ScoreModel;
-import sc.fiji.scoresde.sampling.SchedulerConfig;
 import sc.fiji.scoresde.sampling.TorchNoise;
 import sc.fiji.scoresde.sampling.TrajectoryObserver;
 
@@ -52,9 +51,6 @@ public final class GenerationService {
 		if (c.inChannels != c.outChannels) throw new IllegalArgumentException(model.folder().unetConfigFile +
 			": in_channels " + c.inChannels + " and out_channels " + c.outChannels +
 			" differ; a score model must return the shape of its input");
-		final SchedulerConfig scheduler = model.schedulerConfig();
-		if (request.snr != null) scheduler.snr = request.snr;
-		if (request.correctSteps != null) scheduler.correctSteps = request.correctSteps;
 		final Sampler sampler = request.samplerOptions().create(model.schedulerConfig());
 		final long seed = pickSeed(request.seed);
 		final Shape shape = new Shape(request.batch, c.inChannels, c.height(), c.width());
@@ -65,7 +61,8 @@ public final class GenerationService {
 		try (NDManager run = NDManager.newBaseManager(model.device(), Engines.PYTORCH)) {
 			hooks.log.accept(String.format("generating %d image(s) %d×%d×%d with sampler %s, %s network calls, seed %d," +
 				" snr %s, device %s", request.batch, c.height(), c.width(), c.inChannels, sampler.name(), sampler
-					.plannedCalls() < 0 ? "adaptive" : Integer.toString(sampler.plannedCalls()), seed, scheduler.snr,
+					.plannedCalls() < 0 ? "adaptive" : Integer.toString(sampler.plannedCalls()), seed, request.snr != null ? request
+					.snr : model.schedulerConfig().snr,
 				describe(model.device())));
 			final TorchNoise noise = new TorchNoise(seed);
 			final ScoreModel network = new BatchSplittingScoreModel(hooks.scoreModel != null ? hooks.scoreModel : model

@@ -161,14 +161,7 @@ class ReliabilityTest {
 
 	@Test
 	void requestThatCannotFitIsRefusedBeforeAllocating(@TempDir final Path dir) throws Exception {
-		final Path src = Fixtures.dir("ncsnpp-tiny").resolve("pipeline");
-		try (Stream<Path> files = Files.walk(src)) {
-			for (final Path p : (Iterable<Path>) files::iterator) {
-				final Path t = dir.resolve(src.relativize(p).toString());
-				if (Files.isDirectory(p)) Files.createDirectories(t);
-				else Files.copy(p, t);
-			}
-		}
+		Fixtures.copyPipeline("ncsnpp-tiny", dir);
 		final Path config = dir.resolve("unet/config.json");
 		Files.write(config, new String(Files.readAllBytes(config), StandardCharsets.UTF_8).replace(
 			"\"sample_size\": 32", "\"sample_size\": 65536").getBytes(StandardCharsets.UTF_8));

@@ -23,18 +23,6 @@ import sc.fiji.scoresde.model.UNet2DConfig;
 /** Model folders that cannot be used say which file, which key and what was expected. */
 class ModelLoadingErrorsTest {
 
-	private static Path copyTiny(final Path dir) throws Exception {
-		final Path src = Fixtures.dir("ncsnpp-tiny").resolve("pipeline");
-		try (var paths = Files.walk(src)) {
-			for (final Path p : (Iterable<Path>) paths::iterator) {
-				final Path t = dir.resolve(src.relativize(p).toString());
-				if (Files.isDirectory(p)) Files.createDirectories(t);
-				else Files.copy(p, t);
-			}
-		}
-		return dir;
-	}
-
 	private static void editConfig(final Path pipeline, final String from, final String to) throws Exception {
 		final Path c = pipeline.resolve("unet/config.json");
 		final String s = new String(Files.readAllBytes(c), StandardCharsets.UTF_8);
@@ -44,7 +32,7 @@ class ModelLoadingErrorsTest {
 
 	@Test
 	void unknownBlockTypeIsNamed(@TempDir final Path dir) throws Exception {
-		final Path p = copyTiny(dir);
+		final Path p = Fixtures.copyPipeline("ncsnpp-tiny", dir);
 		editConfig(p, "\"AttnSkipDownBlock2D\"", "\"CrossAttnDownBlock2D\"");
 		final ModelConfigException e = assertThrows(ModelConfigException.class, () -> PipelineFolder.open(p, true));
 		assertTrue(e.getMessage().contains("CrossAttnDownBlock2D") && e.getMessage().contains("config.json"), e
@@ -78,7 +66,7 @@ class ModelLoadingErrorsTest {
 
 	@Test
 	void missingUnexpectedAndMisShapedWeightsAreListedTogether(@TempDir final Path dir) throws Exception {
-		final Path p = copyTiny(dir);
+		final Path p = Fixtures.copyPipeline("ncsnpp-tiny", dir);
 		final Path w = p.resolve("unet/diffusion_pytorch_model.safetensors");
 		final Map<String, HostTensor> t = new LinkedHashMap<>(SafeTensors.read(w));
 		t.remove("conv_in.bias");
@@ -96,7 +84,7 @@ class ModelLoadingErrorsTest {
 
 	@Test
 	void nonFiniteWeightsLoadWithAWarning(@TempDir final Path dir) throws Exception {
-		final Path p = copyTiny(dir);
+		final Path p = Fixtures.copyPipeline("ncsnpp-tiny", dir);
 		final Path w = p.resolve("unet/diffusion_pytorch_model.safetensors");
 		final Map<String, HostTensor> t = new LinkedHashMap<>(SafeTensors.read(w));
 		t.put("conv_out.bias", HostTensor.ofFloats(new long[] { 3 }, new float[] { Float.NaN, 0, Float
@@ -110,7 +98,7 @@ class ModelLoadingErrorsTest {
 
 	@Test
 	void folderLayoutsAreRecognised(@TempDir final Path dir) throws Exception {
-		final Path p = copyTiny(dir);
+		final Path p = Fixtures.copyPipeline("ncsnpp-tiny", dir);
 		assertEquals(p.resolve("scheduler/scheduler_config.json"), PipelineFolder.open(p, true).schedulerConfigFile);
 		final PipelineFolder unetOnly = PipelineFolder.open(p.resolve("unet"), true);
 		assertEquals(null, unetOnly.schedulerConfigFile, "a UNet folder uses the scheduler defaults");
