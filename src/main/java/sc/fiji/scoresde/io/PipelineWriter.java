@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import sc.fiji.scoresde.model.Parameter;
+import sc.fiji.scoresde.model.UNet2DConfig;
 import sc.fiji.scoresde.model.UNet2DModel;
 import sc.fiji.scoresde.sampling.SchedulerConfig;
 
@@ -26,10 +27,17 @@ public final class PipelineWriter {
 		final Map<String, HostTensor> tensors = new LinkedHashMap<>();
 		for (final Parameter p : unet.parameters().parameters().values())
 			tensors.put(p.key(), HostTensor.ofFloats(p.shape().getShape(), p.get().toFloatArray()));
+		write(folder, unet.config(), tensors, scheduler);
+	}
+
+	/** Writes given weights (e.g. a training run's moving average) for an architecture. */
+	public static void write(final Path folder, final UNet2DConfig config, final Map<String, HostTensor> tensors,
+		final SchedulerConfig scheduler) throws IOException
+	{
 		final Map<String, String> metadata = new LinkedHashMap<>();
 		metadata.put("format", "pt");
 		SafeTensors.write(folder.resolve("unet").resolve("diffusion_pytorch_model.safetensors"), tensors, metadata);
-		text(folder.resolve("unet").resolve("config.json"), unet.config().toJson());
+		text(folder.resolve("unet").resolve("config.json"), config.toJson());
 		text(folder.resolve("scheduler").resolve("scheduler_config.json"), scheduler.toJson());
 		text(folder.resolve("model_index.json"), "{\n  \"_class_name\": \"ScoreSdeVePipeline\",\n" +
 			"  \"_diffusers_version\": \"0.25.0\",\n  \"scheduler\": [\n    \"diffusers\",\n" +

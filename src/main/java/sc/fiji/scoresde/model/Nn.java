@@ -155,12 +155,19 @@ final class Nn {
 			final NDArray grouped = x.reshape(n, groups, length);
 			final NDArray normed = LayerNorm.layerNorm(grouped, new Shape(length), unit[0], unit[1], eps)
 				.singletonOrThrow().reshape(shape);
-			return add(mul(normed, weight4(shape.dimension())), bias4(shape.dimension()));
+			final NDManager scope = x.getManager();
+			return add(mul(normed, weight4(shape.dimension(), scope)), bias4(shape.dimension(), scope));
 		}
 
 		/** (1, C, 1, 1) views of the affine parameters, made once per bound array (they share its storage). */
-		private NDArray weight4(final int dims) {
+		private NDArray weight4(final int dims, final NDManager scope) {
 			final NDArray w = weight.get();
+			// while autograd records (training), a fresh view per call: a cached one would carry a stale graph
+			if (recording()) {
+				final NDArray view = w.reshape(broadcastShape(dims));
+				view.attach(scope);
+				return view;
+			}
 			if (weight4 == null || weightSource != w) {
 				weight4 = w.reshape(broadcastShape(dims));
 				weightSource = w;
@@ -168,8 +175,13 @@ final class Nn {
 			return weight4;
 		}
 
-		private NDArray bias4(final int dims) {
+		private NDArray bias4(final int dims, final NDManager scope) {
 			final NDArray b = bias.get();
+			if (recording()) {
+				final NDArray view = b.reshape(broadcastShape(dims));
+				view.attach(scope);
+				return view;
+			}
 			if (bias4 == null || biasSource != b) {
 				bias4 = b.reshape(broadcastShape(dims));
 				biasSource = b;

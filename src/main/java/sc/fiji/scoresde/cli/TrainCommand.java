@@ -1,0 +1,190 @@
+package sc.fiji.scoresde.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import sc.fiji.scoresde.train.ImageSources;
+import sc.fiji.scoresde.train.Trainer;
+import sc.fiji.scoresde.train.TrainingImages;
+import sc.fiji.scoresde.train.TrainingOptions;
+
+/** {@code score-sde train}: fits a VE score model to a folder of images, an image stack or an idx file. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+	description = "Train a UNet2DModel with the VE denoising score-matching loss; writes a diffusers pipeline folder.")
+final class TrainCommand implements Callable<Integer> {
+
+	@Spec
+	private CommandSpec spec;
+
+	@Option(names = "--data", required = true, paramLabel = "PATH",
+		description = "a folder of images (png, jpg, tif, bmp, gif), one image or TIFF stack, or an idx3 file " +
+			"(MNIST, Fashion-MNIST; .gz allowed)")
+	private Path data;
+
+	@Option(names = "--output", required = true, paramLabel = "FOLDER",
+		description = "new or empty folder for the pipeline (with --resume: the folder of the run to continue)")
+	private Path output;
+
+	@Option(names = "--resume", description = "continue the run whose checkpoint is in --output")
+	private boolean resume;
+
+	@Option(names = "--architecture", defaultValue = "small",
+		description = "preset (small) or a UNet2DModel config.json (default: ${DEFAULT-VALUE})")
+	private String architecture;
+
+	@Option(names = "--size", defaultValue = "0",
+		description = "square training crop in pixels; 0: the largest the data allows (default: ${DEFAULT-VALUE})")
+	private int size;
+
+	@Option(names = "--channels", defaultValue = "0",
+		description = "1 (grey), 3 (RGB) or 0 (as the data) (default: ${DEFAULT-VALUE})")
+	private int channels;
+
+	@Option(names = "--steps", defaultValue = "10000", description = "optimizer steps (default: ${DEFAULT-VALUE})")
+	private int steps;
+
+	@Option(names = "--batch", defaultValue = "64", description = "images per step (default: ${DEFAULT-VALUE})")
+	private int batch;
+
+	@Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+	private double learningRate;
+
+	@Option(names = "--warmup", defaultValue = "-1",
+		description = "linear warm-up steps; -1: min(5000, steps/10) (default: ${DEFAULT-VALUE})")
+	private int warmup;
+
+	@Option(names = "--grad-clip", defaultValue = "1", description = "global gradient-norm clip; negative: none " +
+		"(default: ${DEFAULT-VALUE})")
+	private double gradClip;
+
+	@Option(names = "--ema", defaultValue = "0.999", description = "EMA decay of the saved weights (default: " +
+		"${DEFAULT-VALUE})")
+	private double ema;
+
+	@Option(names = "--sigma-min", defaultValue = "0.01", description = "(default: ${DEFAULT-VALUE})")
+	private double sigmaMin;
+
+	@Option(names = "--sigma-max", defaultValue = "0",
+		description = "0: the largest distance between two training images (default: ${DEFAULT-VALUE})")
+	private double sigmaMax;
+
+	@Option(names = "--no-flips", description = "no random left-right flips")
+	private boolean noFlips;
+
+	@Option(names = "--seed", defaultValue = "0", description = "seed of initial weights and of every batch " +
+		"(default: ${DEFAULT-VALUE})")
+	private long seed;
+
+	@Option(names = "--checkpoint-every", defaultValue = "500", description = "steps between checkpoints " +
+		"(default: ${DEFAULT-VALUE})")
+	private int checkpointEvery;
+
+	@Option(names = "--limit", defaultValue = "0", description = "read at most this many images; 0: all " +
+		"(default: ${DEFAULT-VALUE})")
+	private int limit;
+
+	@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
+	private String device;
+
+	@Option(names = "--quiet", description = "no progress line")
+	private boolean quiet;
+
+	@Override
+	public Integer call() throws Exception {
+		final PrintWriter err = spec.commandLine().getErr();
+		final TrainingOptions o = new TrainingOptions();
+		o.architecture = architecture;
+		o.size = size;
+		o.channels = channels;
+		o.steps = steps;
+		o.batch = batch;
+		o.learningRate = learningRate;
+		o.warmup = warmup;
+		o.gradClip = gradClip;
+		o.emaDecay = ema;
+		o.sigmaMin = sigmaMin;
+		o.sigmaMax = sigmaMax;
+		o.flips = !noFlips;
+		o.seed = seed;
+		o.checkpointEvery = checkpointEvery;
+		o.resume = resume;
+		o.device = device;
+		o.limit = limit;
+		o.validate();
+		final TrainingImages images = ImageSources.load(data, channels, limit);
+		err.printf(Locale.ROOT, "data: %d images from %s (%s)%n", images.count(), data, images.scaling);
+
+		// Ctrl-C: the run stops after its current step and saves a checkpoint before the JVM exits
+		final AtomicBoolean interrupted = new AtomicBoolean();
+		final CountDownLatch finished = new CountDownLatch(1);
+		final Thread hook = new Thread(() -> {
+			interrupted.set(true);
+			try {
+				finished.await(120, TimeUnit.SECONDS);
+			}
+			catch (final InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		Runtime.getRuntime().addShutdownHook(hook);
+		final Trainer.Hooks hooks = new Trainer.Hooks();
+		hooks.log = err::println;
+		hooks.cancelled = interrupted::get;
+		if (!quiet) hooks.progress = new TrainingProgress(err);
+		final Trainer.Result result;
+		try {
+			result = Trainer.train(images, o, output, hooks);
+		}
+		finally {
+			finished.countDown();
+			try {
+				Runtime.getRuntime().removeShutdownHook(hook);
+			}
+			catch (final IllegalStateException e) {
+				// the JVM is already shutting down
+			}
+		}
+		err.printf(Locale.ROOT, "%s after %d steps, recent loss %.4g, sigma_max %.3f, %.1f s%n", result.cancelled ?
+			"stopped" : "done", result.steps, result.recentLoss, result.sigmaMax, result.seconds);
+		if (result.cancelled) return 130;
+		spec.commandLine().getOut().println(output);
+		spec.commandLine().getOut().flush();
+		return 0;
+	}
+
+	/** One status line on stderr, redrawn at most five times a second. */
+	static final class TrainingProgress implements Trainer.Progress {
+
+		private final PrintWriter err;
+		private final long start = System.nanoTime();
+		private long lastDraw;
+		private int first = -1;
+
+		TrainingProgress(final PrintWriter err) {
+			this.err = err;
+		}
+
+		@Override
+		public void step(final int done, final int total, final double loss, final double learningRate) {
+			final long now = System.nanoTime();
+			if (first < 0) first = done - 1;
+			if (done != total && now - lastDraw < 200_000_000L) return;
+			lastDraw = now;
+			final double seconds = (now - start) / 1e9;
+			final double perStep = seconds / Math.max(1, done - first);
+			err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4g  lr %.2e  %.2f s/step  %.0f s left ", done, total, loss,
+				learningRate, perStep, perStep * (total - done));
+			if (done == total) err.println();
+			err.flush();
+		}
+	}
+}

@@ -1,0 +1,119 @@
+package sc.fiji.scoresde.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import sc.fiji.scoresde.model.Parameter;
+
+/**
+ * Adam as score_sde_pytorch's optimization_manager drives it: a linear learning-rate warm-up, gradients clipped to
+ * a global L2 norm (torch.nn.utils.clip_grad_norm_), then torch.optim.Adam's update with bias correction. Written
+ * here rather than taken from DJL because DJL's optimizers keep their moments private, and a resumable checkpoint
+ * must save them.
+ */
+public final class Adam {
+
+	public final double learningRate;
+	public final double beta1;
+	public final double beta2;
+	public final double epsilon;
+	public final int warmup;
+	/** the largest global gradient norm; negative: no clipping */
+	public final double gradClip;
+
+	private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
+	private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+	/** updates done so far */
+	private long updates;
+
+	public Adam(final double learningRate, final int warmup, final double gradClip) {
+		this(learningRate, 0.9, 0.999, 1e-8, warmup, gradClip);
+	}
+
+	public Adam(final double learningRate, final double beta1, final double beta2, final double epsilon,
+		final int warmup, final double gradClip)
+	{
+		this.learningRate = learningRate;
+		this.beta1 = beta1;
+		this.beta2 = beta2;
+		this.epsilon = epsilon;
+		this.warmup = warmup;
+		this.gradClip = gradClip;
+	}
+
+	/**
+	 * The learning rate of update number {@code step} (counted from 0). As in score_sde_pytorch, lr·min(step/warmup,
+	 * 1): the very first update has rate 0 and only fills the moments.
+	 */
+	public double learningRate(final long step) {
+		return warmup > 0 ? learningRate * Math.min((double) step / warmup, 1.0) : learningRate;
+	}
+
+	public long updates() {
+		return updates;
+	}
+
+	/**
+	 * Updates the weights in place from their gradients. Must run outside autograd recording (in-place changes of
+	 * leaves that require gradients are refused otherwise); {@link Trainer} switches grad mode off around it.
+	 *
+	 * @param scratch manager for temporaries (closed by the caller)
+	 * @return the global gradient norm before clipping
+	 */
+	public double update(final List<Parameter> parameters, final Map<String, NDArray> gradients,
+		final NDManager scratch)
+	{
+		double squares = 0;
+		for (final Parameter p : parameters)
+			squares += gradients.get(p.key()).square().sum().getFloat();
+		final double norm = Math.sqrt(squares);
+		if (!Double.isFinite(norm)) throw new IllegalStateException("the gradient norm is " + norm + " at update " +
+			updates + " (the loss diverged; lower the learning rate)");
+		final double clipScale = gradClip >= 0 && norm > gradClip ? gradClip / (norm + 1e-6) : 1;
+		final double lr = learningRate(updates);
+		final long t = updates + 1;
+		final double correction1 = 1 - Math.pow(beta1, t);
+		final double correction2 = 1 - Math.pow(beta2, t);
+		final float stepSize = (float) (lr / correction1);
+		final float rootCorrection2 = (float) Math.sqrt(correction2);
+		for (final Parameter p : parameters) {
+			final NDArray w = p.get();
+			NDArray g = gradients.get(p.key());
+			if (clipScale != 1) g = g.mul((float) clipScale);
+			final NDArray m = firstMoments.computeIfAbsent(p.key(), k -> zerosFor(w));
+			final NDArray v = secondMoments.computeIfAbsent(p.key(), k -> zerosFor(w));
+			m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+			v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+			if (stepSize != 0) w.subi(m.div(v.sqrt().divi(rootCorrection2).addi((float) epsilon)).muli(stepSize));
+		}
+		updates = t;
+		return norm;
+	}
+
+	private static NDArray zerosFor(final NDArray w) {
+		final NDArray z = w.getManager().zeros(w.getShape(), w.getDataType(), w.getDevice());
+		return z;
+	}
+
+	/** The moments by parameter key, for a checkpoint. */
+	public Map<String, NDArray> firstMoments() {
+		return firstMoments;
+	}
+
+	public Map<String, NDArray> secondMoments() {
+		return secondMoments;
+	}
+
+	/** Restores the state of a checkpoint; the arrays must live as long as the weights. */
+	public void restore(final Map<String, NDArray> first, final Map<String, NDArray> second, final long updatesDone) {
+		firstMoments.clear();
+		firstMoments.putAll(first);
+		secondMoments.clear();
+		secondMoments.putAll(second);
+		this.updates = updatesDone;
+	}
+}

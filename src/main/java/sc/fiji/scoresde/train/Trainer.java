@@ -1,0 +1,330 @@
+package sc.fiji.scoresde.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import sc.fiji.scoresde.generate.DeviceChoice;
+import sc.fiji.scoresde.generate.Engines;
+import sc.fiji.scoresde.io.AtomicFiles;
+import sc.fiji.scoresde.io.HostTensor;
+import sc.fiji.scoresde.io.ModelFormatException;
+import sc.fiji.scoresde.io.PipelineWriter;
+import sc.fiji.scoresde.model.ModelConfigException;
+import sc.fiji.scoresde.model.Parameter;
+import sc.fiji.scoresde.model.UNet2DConfig;
+import sc.fiji.scoresde.model.UNet2DModel;
+import sc.fiji.scoresde.model.WeightsMismatchException;
+import sc.fiji.scoresde.sampling.SchedulerConfig;
+import sc.fiji.scoresde.sampling.VeSde;
+
+/**
+ * Fits a UNet2DModel to training images with the continuous-time denoising score-matching loss of the VE SDE, the
+ * way score_sde_pytorch's run_lib.train does: Adam with warm-up and gradient clipping, an EMA of the weights that
+ * is what gets saved for sampling. Every random draw of step k comes from a generator seeded by (seed, k), so a run
+ * resumed from a checkpoint continues exactly as the uninterrupted one.
+ *
+ * <p>The output folder becomes a diffusers ScoreSdeVePipeline (EMA weights) plus {@code training/}: the resumable
+ * checkpoint, the options and a per-step log.
+ */
+public final class Trainer {
+
+	/** Receives one call per finished step. */
+	@FunctionalInterface
+	public interface Progress {
+
+		void step(int done, int total, double loss, double learningRate);
+	}
+
+	/** How a front end follows and stops a run. */
+	public static final class Hooks {
+
+		public Consumer<String> log = s -> {};
+		/** polled before every step; a cancelled run saves its checkpoint and ends */
+		public BooleanSupplier cancelled = () -> false;
+		public Progress progress = (d, t, l, r) -> {};
+	}
+
+	/** What a run did. */
+	public static final class Result {
+
+		public final Path output;
+		/** updates done in total (including those of earlier, resumed runs) */
+		public final int steps;
+		public final double sigmaMax;
+		/** the mean loss of the last logged stretch of steps */
+		public final double recentLoss;
+		public final boolean cancelled;
+		public final double seconds;
+
+		Result(final Path output, final int steps, final double sigmaMax, final double recentLoss,
+			final boolean cancelled, final double seconds)
+		{
+			this.output = output;
+			this.steps = steps;
+			this.sigmaMax = sigmaMax;
+			this.recentLoss = recentLoss;
+			this.cancelled = cancelled;
+			this.seconds = seconds;
+		}
+	}
+
+	static final String CHECKPOINT_FORMAT = "score-sde-ve training checkpoint 1";
+	static final String PRESETS = "/sc/fiji/scoresde/train/architectures/";
+
+	private Trainer() {}
+
+	public static Path checkpointFile(final Path output) {
+		return output.resolve("training").resolve("checkpoint.safetensors");
+	}
+
+	/**
+	 * The architecture to train: a preset or a config file, with sample size and channels set from the data.
+	 *
+	 * @param size the square side; 0: the largest side every image holds, rounded down to a multiple of
+	 *          2^(levels−1)
+	 */
+	public static UNet2DConfig architecture(final String name, final int size, final TrainingImages data)
+		throws IOException
+	{
+		final String json, source;
+		if (name.matches("[a-z0-9-]+") && Trainer.class.getResource(PRESETS + name + ".json") != null) {
+			source = "architecture preset '" + name + "'";
+			try (InputStream in = Trainer.class.getResourceAsStream(PRESETS + name + ".json")) {
+				json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			}
+		}
+		else {
+			final Path file = Paths.get(name);
+			if (!Files.isRegularFile(file)) throw new IllegalArgumentException("architecture '" + name +
+				"' is neither a preset (small) nor a UNet2DModel config.json file");
+			source = file.toString();
+			json = Files.readString(file, StandardCharsets.UTF_8);
+		}
+		try {
+			final UNet2DConfig c = UNet2DConfig.parse(json, source);
+			if (!"fourier".equals(c.timeEmbeddingType)) throw new IllegalArgumentException(source +
+				": time_embedding_type must be \"fourier\" for a VE score model (only then does UNet2DModel divide its" +
+				" output by σ, as the VE pipeline expects); it is \"" + c.timeEmbeddingType + "\"");
+			final int factor = 1 << (c.blockOutChannels.length - 1);
+			int side = size;
+			if (side == 0) {
+				final int[] smallest = data.smallestSize();
+				side = Math.min(smallest[0], smallest[1]) / factor * factor;
+				if (side == 0) throw new IllegalArgumentException("the smallest training image (" + smallest[1] + "×" +
+					smallest[0] + ") is below this architecture's " + factor + "-pixel granularity");
+			}
+			if (side % factor != 0) throw new IllegalArgumentException("size " + side + " is not a multiple of " +
+				factor + " (this architecture halves the image " + (c.blockOutChannels.length - 1) + " times)");
+			data.checkCrop(side, side);
+			c.sampleSize = new int[] { side, side };
+			c.inChannels = data.channels;
+			c.outChannels = data.channels;
+			c.validate(source);
+			return c;
+		}
+		catch (final ModelConfigException e) {
+			throw new IllegalArgumentException(e.getMessage(), e);
+		}
+	}
+
+	/** The seed of step k's draws: a SplitMix64 finaliser of (seed, k). */
+	static long stepSeed(final long seed, final long step) {
+		long z = seed + 0x9E3779B97F4A7C15L * (step + 1);
+		z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+		z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+		return z ^ (z >>> 31);
+	}
+
+	public static Result train(final TrainingImages data, final TrainingOptions o, final Path output,
+		final Hooks hooks) throws IOException
+	{
+		o.validate();
+		final long start = System.nanoTime();
+		final Path checkpoint = checkpointFile(output);
+		final TrainingCheckpoint resumed;
+		if (o.resume) {
+			if (!Files.isRegularFile(checkpoint)) throw new IllegalArgumentException("nothing to resume: " +
+				checkpoint + " does not exist");
+			resumed = TrainingCheckpoint.read(checkpoint);
+		}
+		else {
+			resumed = null;
+			if (Files.exists(checkpoint)) throw new IllegalArgumentException(output + " already holds a training " +
+				"checkpoint; resume it, or choose another output folder");
+			if (Files.isDirectory(output)) {
+				try (java.util.stream.Stream<Path> s = Files.list(output)) {
+					if (s.findAny().isPresent()) throw new IllegalArgumentException(output + " is not empty; training " +
+						"writes a new pipeline folder (choose a new or empty folder)");
+				}
+			}
+			else if (Files.exists(output)) throw new IllegalArgumentException(output + " is a file, not a folder");
+		}
+		final UNet2DConfig config = resumed != null ? resumed.unetConfig() : architecture(o.architecture, o.size, data);
+		if (resumed != null) {
+			if (resumed.channels() != data.channels) throw new IllegalArgumentException(checkpoint + " was trained on " +
+				resumed.channels() + "-channel images; this data has " + data.channels);
+			data.checkCrop(config.height(), config.width());
+		}
+		final int side = config.height();
+		final double sigmaMax;
+		if (resumed != null) sigmaMax = resumed.scheduler().sigmaMax;
+		else if (o.sigmaMax > 0) sigmaMax = o.sigmaMax;
+		else {
+			sigmaMax = data.largestPairwiseDistance(side, side);
+			hooks.log.accept(String.format(Locale.ROOT, "sigma_max %.3f: the largest distance between two " +
+				"training images (Song & Ermon 2020, technique 1)", sigmaMax));
+		}
+		final SchedulerConfig scheduler = new SchedulerConfig();
+		scheduler.sigmaMin = o.sigmaMin;
+		scheduler.sigmaMax = sigmaMax;
+		scheduler.samplingEps = o.eps;
+		if (resumed != null) {
+			scheduler.sigmaMin = resumed.scheduler().sigmaMin;
+			scheduler.samplingEps = resumed.scheduler().samplingEps;
+		}
+		scheduler.validate("training");
+		final DenoisingScoreMatching dsm = new DenoisingScoreMatching(new VeSde(scheduler.sigmaMin, sigmaMax,
+			scheduler.samplingEps));
+
+		final Device device = DeviceChoice.parse(o.device).resolve(hooks.log);
+		final Engine engine = Engines.pytorch();
+		Files.createDirectories(checkpoint.getParent());
+		AtomicFiles.write(output.resolve("training").resolve("options.json"), out -> out.write(o.toJson().getBytes(
+			StandardCharsets.UTF_8)));
+		try (NDManager base = NDManager.newBaseManager(device, Engines.PYTORCH);
+			UNet2DModel unet = new UNet2DModel(config, base.newSubManager()))
+		{
+			final Adam adam = new Adam(o.learningRate, o.warmupSteps(), o.gradClip);
+			final Ema ema = new Ema(o.emaDecay);
+			final List<Parameter> trained = new ArrayList<>();
+			for (final Parameter p : unet.parameters().parameters().values())
+				if (!p.key().equals(WeightInit.FOURIER_WEIGHT)) trained.add(p);
+			int step;
+			final List<String> log = new ArrayList<>();
+			if (resumed == null) {
+				unet.loadWeights(WeightInit.stateDict(unet, o.seed), "initial weights", hooks.log);
+				ema.start(unet.parameters().parameters().values());
+				step = 0;
+				log.add("step\tloss\tlearning_rate\tgrad_norm\tseconds");
+			}
+			else {
+				unet.loadWeights(resumed.section("model/"), checkpoint + " (model)", hooks.log);
+				final NDManager m = trained.get(0).get().getManager();
+				ema.restore(resumed.arrays("ema/", m, unet), resumed.emaUpdates());
+				adam.restore(resumed.arrays("adam.m/", m, unet), resumed.arrays("adam.v/", m, unet), resumed.steps());
+				step = resumed.steps();
+				hooks.log.accept("resuming " + checkpoint + " at step " + step);
+			}
+			hooks.log.accept(String.format(Locale.ROOT, "training %s: %,d parameters, %d×%d×%d, %d images (%s); %s",
+				o.architecture, unet.parameterCount(), data.channels, side, side, data.count(), data.scaling, o));
+			for (final Parameter p : trained)
+				p.get().setRequiresGradient(true);
+
+			final int b = o.batch, c = data.channels;
+			final Shape shape = new Shape(b, c, side, side);
+			double stretch = 0;
+			int stretchCount = 0;
+			double recent = Double.NaN;
+			boolean cancelled = false;
+			while (step < o.steps) {
+				if (hooks.cancelled.getAsBoolean()) {
+					cancelled = true;
+					break;
+				}
+				final Random random = new Random(stepSeed(o.seed, step));
+				final float[] x = data.batch(random, b, side, side, o.flips);
+				final float[] uniforms = new float[b];
+				for (int i = 0; i < b; i++)
+					uniforms[i] = random.nextFloat();
+				final float[] z = new float[x.length];
+				for (int i = 0; i < z.length; i++)
+					z[i] = (float) random.nextGaussian();
+				final double loss, norm;
+				try (NDManager scope = base.newSubManager()) {
+					final NDArray xa = scope.create(x, shape);
+					final NDArray za = scope.create(z, shape);
+					final NDArray sa = scope.create(dsm.sigmas(uniforms));
+					final NDArray lossArray;
+					try (GradientCollector gc = engine.newGradientCollector()) {
+						lossArray = dsm.loss((in, sigma) -> unet.forward(in, sigma, null), xa, sa, za);
+						gc.backward(lossArray);
+					}
+					loss = lossArray.getFloat();
+					final Map<String, NDArray> gradients = new LinkedHashMap<>();
+					for (final Parameter p : trained) {
+						final NDArray g = p.get().getGradient();
+						g.attach(scope);
+						gradients.put(p.key(), g);
+					}
+					final boolean gradMode = JniUtils.isGradMode();
+					JniUtils.setGradMode(false);
+					try {
+						norm = adam.update(trained, gradients, scope);
+						ema.update(trained);
+						for (final Parameter p : trained)
+							JniUtils.zeroGrad((PtNDArray) p.get());
+					}
+					finally {
+						JniUtils.setGradMode(gradMode);
+					}
+				}
+				if (!Double.isFinite(loss)) throw new IllegalStateException("the loss is " + loss + " at step " + step +
+					" (lower the learning rate)");
+				final double lr = adam.learningRate(step);
+				step++;
+				log.add(String.format(Locale.ROOT, "%d\t%.6g\t%.6g\t%.6g\t%.3f", step, loss, lr, norm, (System
+					.nanoTime() - start) / 1e9));
+				stretch += loss;
+				stretchCount++;
+				if (stretchCount == 50 || step == o.steps) {
+					recent = stretch / stretchCount;
+					stretch = 0;
+					stretchCount = 0;
+				}
+				hooks.progress.step(step, o.steps, Double.isNaN(recent) ? loss : recent, lr);
+				if (step % o.checkpointEvery == 0 || step == o.steps) {
+					TrainingCheckpoint.write(checkpoint, unet, ema, adam, step, scheduler, o, log);
+					log.clear();
+				}
+			}
+			if (cancelled) {
+				TrainingCheckpoint.write(checkpoint, unet, ema, adam, step, scheduler, o, log);
+				hooks.log.accept("cancelled at step " + step + "; the checkpoint " + checkpoint + " resumes it (no " +
+					"pipeline was written)");
+				return new Result(output, step, sigmaMax, recent, true, (System.nanoTime() - start) / 1e9);
+			}
+			final Map<String, HostTensor> weights = new LinkedHashMap<>();
+			for (final Map.Entry<String, NDArray> e : ema.shadow().entrySet())
+				weights.put(e.getKey(), HostTensor.ofFloats(e.getValue().getShape().getShape(), e.getValue()
+					.toFloatArray()));
+			PipelineWriter.write(output, config, weights, scheduler);
+			hooks.log.accept(String.format(Locale.ROOT, "wrote the pipeline (EMA weights after %d steps) to %s", step,
+				output));
+			return new Result(output, step, sigmaMax, recent, false, (System.nanoTime() - start) / 1e9);
+		}
+		catch (final ModelConfigException | WeightsMismatchException e) {
+			throw new ModelFormatException(e.getMessage(), e);
+		}
+	}
+}

@@ -1,0 +1,89 @@
+package sc.fiji.scoresde.train;
+
+import com.google.gson.JsonObject;
+
+import java.util.Locale;
+
+/** What a training run is asked to do; the CLI and the Fiji command fill it, {@link Trainer} checks and runs it. */
+public final class TrainingOptions {
+
+	/** a preset name ({@code small}) or the path of a UNet2DModel config.json */
+	public String architecture = "small";
+	/** square crop side; 0: the largest that every image holds, rounded down to what the architecture allows */
+	public int size = 0;
+	/** 1 grey, 3 RGB, 0 as the data */
+	public int channels = 0;
+	public int steps = 10000;
+	public int batch = 64;
+	public double learningRate = 2e-4;
+	/** warm-up updates; negative: min(5000, steps/10) (the paper warms up over 5000 of its 1.3M steps) */
+	public int warmup = -1;
+	public double gradClip = 1.0;
+	public double emaDecay = 0.999;
+	public double sigmaMin = 0.01;
+	/** 0: the largest pairwise distance of the training images */
+	public double sigmaMax = 0;
+	public double eps = 1e-5;
+	public boolean flips = true;
+	public long seed = 0;
+	/** a checkpoint every this many steps (and at the end, and on cancel) */
+	public int checkpointEvery = 500;
+	/** continue from the output folder's checkpoint */
+	public boolean resume;
+	public String device = "auto";
+	/** at most this many images are read (all when ≤ 0) */
+	public int limit = 0;
+
+	public int warmupSteps() {
+		return warmup >= 0 ? warmup : Math.min(5000, steps / 10);
+	}
+
+	public void validate() {
+		check(steps >= 1, "steps must be at least 1, got " + steps);
+		check(batch >= 1 && batch <= 65536, "batch must be in 1..65536, got " + batch);
+		check(size >= 0 && size <= 65536, "size must be 0 (automatic) or a side in pixels, got " + size);
+		check(channels == 0 || channels == 1 || channels == 3, "channels must be 0 (as the data), 1 or 3, got " +
+			channels);
+		check(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be positive, got " +
+			learningRate);
+		check(emaDecay >= 0 && emaDecay < 1, "EMA decay must be in [0, 1), got " + emaDecay);
+		check(sigmaMin > 0 && Double.isFinite(sigmaMin), "sigma_min must be positive, got " + sigmaMin);
+		check(sigmaMax == 0 || sigmaMax > sigmaMin && Double.isFinite(sigmaMax), "sigma_max must be 0 (from the " +
+			"data) or above sigma_min, got " + sigmaMax);
+		check(eps > 0 && eps < 1, "eps must be in (0, 1), got " + eps);
+		check(checkpointEvery >= 1, "checkpoint interval must be at least 1 step, got " + checkpointEvery);
+		check(gradClip != 0 && Double.isFinite(gradClip), "gradient clip must be positive (or negative: none), got " +
+			gradClip);
+	}
+
+	private static void check(final boolean ok, final String message) {
+		if (!ok) throw new IllegalArgumentException(message);
+	}
+
+	/** The options as JSON, kept with checkpoints and in {@code training/options.json}. */
+	public String toJson() {
+		final JsonObject o = new JsonObject();
+		o.addProperty("architecture", architecture);
+		o.addProperty("size", size);
+		o.addProperty("channels", channels);
+		o.addProperty("steps", steps);
+		o.addProperty("batch", batch);
+		o.addProperty("learning_rate", learningRate);
+		o.addProperty("warmup", warmupSteps());
+		o.addProperty("grad_clip", gradClip);
+		o.addProperty("ema_decay", emaDecay);
+		o.addProperty("sigma_min", sigmaMin);
+		o.addProperty("sigma_max", sigmaMax);
+		o.addProperty("eps", eps);
+		o.addProperty("flips", flips);
+		o.addProperty("seed", seed);
+		o.addProperty("limit", limit);
+		return new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n";
+	}
+
+	@Override
+	public String toString() {
+		return String.format(Locale.ROOT, "%d steps, batch %d, lr %s (warm-up %d), clip %s, EMA %s, seed %d",
+			steps, batch, learningRate, warmupSteps(), gradClip, emaDecay, seed);
+	}
+}

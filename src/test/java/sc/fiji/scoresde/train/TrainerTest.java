@@ -1,0 +1,209 @@
+package sc.fiji.scoresde.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.generate.GenerationRequest;
+import sc.fiji.scoresde.generate.GenerationService;
+import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.io.HostTensor;
+import sc.fiji.scoresde.io.SafeTensors;
+import sc.fiji.scoresde.model.UNet2DModel;
+
+/** The training loop end to end on the tiny architecture: it learns, resumes exactly, cancels safely, and its output loads. */
+class TrainerTest {
+
+	private static List<Double> losses(final Path output) throws Exception {
+		final List<Double> out = new ArrayList<>();
+		for (final String line : Files.readAllLines(output.resolve("training").resolve("log.tsv")))
+			if (!line.startsWith("step")) out.add(Double.parseDouble(line.split("\t")[1]));
+		return out;
+	}
+
+	private static double mean(final List<Double> v) {
+		return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+	}
+
+	@Test
+	void theLossFallsAndTheOutputIsAOneChannelPipelineWithTheEmaWeights(@TempDir final Path dir) throws Exception {
+		final TrainingImages data = TrainingTestData.squares(64, 8, 1);
+		final TrainingOptions o = TrainingTestData.quick(150);
+		final Path out = dir.resolve("model");
+		final List<String> log = new ArrayList<>();
+		final Trainer.Hooks hooks = new Trainer.Hooks();
+		hooks.log = log::add;
+		final Trainer.Result r = Trainer.train(data, o, out, hooks);
+		assertFalse(r.cancelled);
+		assertEquals(150, r.steps);
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("sigma_max")), String.join("\n", log));
+		assertEquals(data.largestPairwiseDistance(8, 8), r.sigmaMax, 1e-9);
+
+		// the denoising loss of an untrained network is about ½·dims = 32; training must bring it well down
+		final List<Double> losses = losses(out);
+		assertEquals(150, losses.size());
+		final double first = mean(losses.subList(0, 10)), last = mean(losses.subList(130, 150));
+		assertTrue(last < 0.6 * first, "loss from " + first + " to " + last);
+
+		// diffusers layout; the weights are the checkpoint's EMA, bit for bit
+		for (final String f : new String[] { "model_index.json", "unet/config.json",
+			"unet/diffusion_pytorch_model.safetensors", "scheduler/scheduler_config.json" })
+			assertTrue(Files.isRegularFile(out.resolve(f)), f);
+		final Map<String, HostTensor> saved = SafeTensors.read(out.resolve("unet/diffusion_pytorch_model.safetensors"));
+		final TrainingCheckpoint ckpt = TrainingCheckpoint.read(Trainer.checkpointFile(out));
+		final Map<String, HostTensor> ema = ckpt.section("ema/");
+		assertEquals(ema.keySet(), saved.keySet());
+		for (final String k : saved.keySet())
+			assertArrayEquals(ema.get(k).toFloatArray(), saved.get(k).toFloatArray(), k);
+
+		// loaded back, the pipeline gives the scores of a network built from those weights
+		try (LoadedModel loaded = LoadedModel.load(out, Device.cpu(), w -> {});
+			NDManager m = NDManager.newBaseManager(Device.cpu());
+			UNet2DModel direct = new UNet2DModel(ckpt.unetConfig(), m.newSubManager()))
+		{
+			direct.loadWeights(ema, "ema", w -> {});
+			final NDArray x = m.randomNormal(new Shape(2, 1, 8, 8));
+			final NDArray sigma = m.create(new float[] { 0.5f, 0.5f });
+			assertArrayEquals(direct.forward(x, sigma, null).toFloatArray(), loaded.scoreModel().score(x, 0.5f)
+				.toFloatArray());
+			assertEquals(r.sigmaMax, loaded.schedulerConfig().sigmaMax, 1e-12);
+			// a one-channel model makes one-channel images
+			final GenerationRequest request = new GenerationRequest();
+			request.batch = 3;
+			request.steps = 5;
+			request.seed = 0;
+			final GeneratedImages images = GenerationService.generate(loaded, request, new GenerationService.Hooks());
+			assertEquals(1, images.channels);
+			assertEquals(3 * 8 * 8, images.nhwc.length);
+		}
+	}
+
+	@Test
+	void aResumedRunEqualsTheUninterruptedOne(@TempDir final Path dir) throws Exception {
+		final TrainingImages data = TrainingTestData.squares(16, 8, 2);
+		final Path straight = dir.resolve("straight"), split = dir.resolve("split");
+		Trainer.train(data, TrainingTestData.quick(6), straight, new Trainer.Hooks());
+		final TrainingOptions firstHalf = TrainingTestData.quick(3);
+		Trainer.train(data, firstHalf, split, new Trainer.Hooks());
+		assertEquals(3, TrainingCheckpoint.read(Trainer.checkpointFile(split)).steps());
+		final TrainingOptions rest = TrainingTestData.quick(6);
+		rest.resume = true;
+		final List<String> log = new ArrayList<>();
+		final Trainer.Hooks hooks = new Trainer.Hooks();
+		hooks.log = log::add;
+		Trainer.train(data, rest, split, hooks);
+		assertTrue(log.stream().anyMatch(l -> l.contains("resuming") && l.contains("at step 3")), String.join("\n", log));
+		final Map<String, HostTensor> a = SafeTensors.read(Trainer.checkpointFile(straight));
+		final Map<String, HostTensor> b = SafeTensors.read(Trainer.checkpointFile(split));
+		assertEquals(a.keySet(), b.keySet());
+		for (final String k : a.keySet())
+			assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), k);
+		assertEquals(losses(straight), losses(split));
+	}
+
+	@Test
+	void cancellingKeepsAResumableCheckpointAndWritesNoPipeline(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("model");
+		final Trainer.Hooks hooks = new Trainer.Hooks();
+		final int[] steps = { 0 };
+		hooks.progress = (done, total, loss, lr) -> steps[0] = done;
+		hooks.cancelled = () -> steps[0] >= 2;
+		final Trainer.Result r = Trainer.train(TrainingTestData.squares(8, 8, 3), TrainingTestData.quick(50), out,
+			hooks);
+		assertTrue(r.cancelled);
+		assertEquals(2, r.steps);
+		assertEquals(2, TrainingCheckpoint.read(Trainer.checkpointFile(out)).steps());
+		assertFalse(Files.exists(out.resolve("model_index.json")));
+		assertFalse(Files.exists(out.resolve("unet")));
+	}
+
+	@Test
+	void badRequestsFailClearlyAndTouchNothing(@TempDir final Path dir) throws Exception {
+		final TrainingImages data = TrainingTestData.squares(8, 8, 4);
+		final Path busy = Files.createDirectory(dir.resolve("busy"));
+		Files.writeString(busy.resolve("keep.txt"), "mine");
+		assertMessage(() -> Trainer.train(data, TrainingTestData.quick(2), busy, new Trainer.Hooks()), "is not empty");
+		assertEquals(List.of("keep.txt"), list(busy));
+		assertEquals("mine", Files.readString(busy.resolve("keep.txt"), StandardCharsets.UTF_8));
+
+		final TrainingOptions resume = TrainingTestData.quick(2);
+		resume.resume = true;
+		assertMessage(() -> Trainer.train(data, resume, dir.resolve("fresh"), new Trainer.Hooks()),
+			"nothing to resume");
+		assertFalse(Files.exists(dir.resolve("fresh")));
+
+		final Path positional = dir.resolve("positional.json");
+		Files.writeString(positional, Files.readString(TrainingTestData.tinyArchitecturePath()).replace("\"fourier\"",
+			"\"positional\""));
+		final TrainingOptions o = TrainingTestData.quick(2);
+		o.architecture = positional.toString();
+		assertMessage(() -> Trainer.train(data, o, dir.resolve("p"), new Trainer.Hooks()), "time_embedding_type must " +
+			"be \"fourier\"");
+		final TrainingOptions odd = TrainingTestData.quick(2);
+		odd.size = 7;
+		assertMessage(() -> Trainer.train(data, odd, dir.resolve("odd"), new Trainer.Hooks()), "size 7 is not a " +
+			"multiple of 2");
+		final TrainingOptions big = TrainingTestData.quick(2);
+		big.size = 16;
+		assertMessage(() -> Trainer.train(data, big, dir.resolve("big"), new Trainer.Hooks()), "smaller than the " +
+			"training size 16×16");
+		final TrainingOptions unknown = TrainingTestData.quick(2);
+		unknown.architecture = "huge";
+		assertMessage(() -> Trainer.train(data, unknown, dir.resolve("u"), new Trainer.Hooks()), "neither a preset");
+		final TrainingOptions zero = TrainingTestData.quick(0);
+		assertMessage(() -> Trainer.train(data, zero, dir.resolve("z"), new Trainer.Hooks()), "steps must be at least 1");
+		for (final String name : new String[] { "p", "odd", "big", "u", "z" })
+			assertFalse(Files.exists(dir.resolve(name)), name);
+
+		// a finished run refuses to be overwritten; resuming a finished run with more steps continues it
+		final Path done = dir.resolve("done");
+		Trainer.train(data, TrainingTestData.quick(2), done, new Trainer.Hooks());
+		assertMessage(() -> Trainer.train(data, TrainingTestData.quick(2), done, new Trainer.Hooks()),
+			"already holds a training checkpoint");
+		final TrainingOptions more = TrainingTestData.quick(4);
+		more.resume = true;
+		assertEquals(4, Trainer.train(data, more, done, new Trainer.Hooks()).steps);
+		final TrainingImages rgb = new TrainingImages(3, List.of(new TrainingImages.Image("c", 8, 8, new float[192])),
+			"raw");
+		final TrainingOptions wrong = TrainingTestData.quick(6);
+		wrong.resume = true;
+		assertMessage(() -> Trainer.train(rgb, wrong, done, new Trainer.Hooks()), "trained on 1-channel images");
+	}
+
+	private static List<String> list(final Path dir) throws Exception {
+		try (Stream<Path> s = Files.list(dir)) {
+			return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+		}
+	}
+
+	private interface Call {
+
+		void run() throws Exception;
+	}
+
+	private static void assertMessage(final Call call, final String fragment) {
+		final Exception e = assertThrows(Exception.class, call::run);
+		assertTrue(String.valueOf(e.getMessage()).contains(fragment), "expected '" + fragment + "' in: " + e
+			.getMessage());
+	}
+}
