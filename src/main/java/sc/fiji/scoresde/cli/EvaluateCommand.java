@@ -155,8 +155,8 @@ final class EvaluateCommand implements Callable<Integer> {
 		out.printf(Locale.ROOT, "  (b) uniform noise, %d images:                  %10.3f%n", count, b);
 		out.printf(Locale.ROOT, "  (c) held-out test images %d-%d:             %10.3f%n", reference, testSet.count() -
 			1, hc);
-		out.printf(Locale.ROOT, "  (a)-(c) = %.3f, (b)-(c) = %.3f: the model is %.1f× closer to the data than noise " +
-			"is%n", a - hc, b - hc, (b - hc) / Math.max(1e-12, a - hc));
+		out.printf(Locale.ROOT, "  noise is %.1f× as far from the test images as the model's samples are; held-out " +
+			"data %.2f×%n", b / a, hc / a);
 		out.printf(Locale.ROOT, "model: %s; %.0f s in all%n", model != null ? model : DefaultModel.NAME, (System
 			.nanoTime() - t0) / 1e9);
 		out.flush();

@@ -84,6 +84,7 @@ public class TrainVeCommand extends ContextCommand {
 		final Task task = taskService == null ? null : taskService.createTask("Score SDE VE: training");
 		try {
 			final TrainingOptions training = o.training();
+			final java.nio.file.Path folder = o.outputFolder();
 			final TrainingImages images = o.images();
 			log.info(String.format(Locale.ROOT, "Score SDE VE training: %d images (%s)", images.count(), images
 				.scaling));
@@ -99,7 +100,7 @@ public class TrainVeCommand extends ContextCommand {
 				}
 			};
 			if (task != null) task.start();
-			result = Trainer.train(images, training, o.outputFolder(), hooks);
+			result = Trainer.train(images, training, folder, hooks);
 			if (result.cancelled) {
 				if (!isCanceled()) cancel("Cancelled at step " + result.steps + "; resume it from " + o.output);
 				trained = null;

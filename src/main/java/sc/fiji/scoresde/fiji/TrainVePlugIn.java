@@ -87,7 +87,9 @@ public class TrainVePlugIn implements PlugIn {
 				IJ.showProgress(done, total);
 				IJ.showStatus(String.format(Locale.ROOT, "Training step %d/%d, loss %.4g", done, total, loss));
 			};
-			final Trainer.Result result = Trainer.train(o.images(), o.training(), o.outputFolder(), hooks);
+			final sc.fiji.scoresde.train.TrainingOptions training = o.training();
+			final java.nio.file.Path folder = o.outputFolder();
+			final Trainer.Result result = Trainer.train(o.images(), training, folder, hooks);
 			IJ.log(String.format(Locale.ROOT, "Score SDE VE training: %s after %d steps, %.0f s, recent loss %.4g",
 				result.cancelled ? "stopped (Esc)" : "done", result.steps, result.seconds, result.recentLoss));
 			return result;

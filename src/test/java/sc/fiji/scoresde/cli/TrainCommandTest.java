@@ -1,0 +1,120 @@
+package sc.fiji.scoresde.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Random;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** score-sde train on a folder, then generate from its output; bad arguments give one-line errors. */
+class TrainCommandTest {
+
+	static String tinyArchitecture() throws Exception {
+		return Paths.get(TrainCommandTest.class.getResource("/configs/tiny-train/config.json").toURI()).toString();
+	}
+
+	/** n 8×8 grey PNGs with a bright bar. */
+	static Path pngFolder(final Path dir, final int n) throws Exception {
+		final Random random = new Random(1);
+		Files.createDirectories(dir);
+		for (int i = 0; i < n; i++) {
+			final BufferedImage im = new BufferedImage(10, 10, BufferedImage.TYPE_BYTE_GRAY);
+			final int row = random.nextInt(10);
+			for (int x = 0; x < 10; x++)
+				im.getRaster().setSample(x, row, 0, 255);
+			ImageIO.write(im, "png", dir.resolve(String.format("img%03d.png", i)).toFile());
+		}
+		return dir;
+	}
+
+	@Test
+	void trainsOnAFolderAndTheResultGenerates(@TempDir final Path dir) throws Exception {
+		final Path data = pngFolder(dir.resolve("data"), 12);
+		final Path out = dir.resolve("model");
+		final GenerateCommandTest.Result r = GenerateCommandTest.run("train", "--data", data.toString(), "--output", out
+			.toString(), "--architecture", tinyArchitecture(), "--size", "8", "--steps", "3", "--batch", "4", "--quiet");
+		assertEquals(0, r.code, r.err);
+		assertTrue(r.err.contains("data: 12 images"), r.err);
+		assertTrue(r.err.contains("done after 3 steps"), r.err);
+		assertEquals(out.toString(), r.out.trim());
+		final Path png = dir.resolve("s.png");
+		final GenerateCommandTest.Result g = GenerateCommandTest.run("generate", "--model", out.toString(), "--steps",
+			"3", "--seed", "1", "--output", png.toString(), "--quiet");
+		assertEquals(0, g.code, g.err);
+		final BufferedImage im = ImageIO.read(png.toFile());
+		assertEquals(8, im.getWidth());
+		assertEquals(BufferedImage.TYPE_BYTE_GRAY, im.getType());
+
+		// the same output again: refused, nothing changed
+		final long before = Files.getLastModifiedTime(out.resolve("unet/diffusion_pytorch_model.safetensors"))
+			.toMillis();
+		final GenerateCommandTest.Result again = GenerateCommandTest.run("train", "--data", data.toString(),
+			"--output", out.toString(), "--architecture", tinyArchitecture(), "--steps", "3", "--quiet");
+		assertEquals(1, again.code);
+		assertTrue(again.err.contains("already holds a training checkpoint"), again.err);
+		assertEquals(before, Files.getLastModifiedTime(out.resolve("unet/diffusion_pytorch_model.safetensors"))
+			.toMillis());
+	}
+
+	/** An idx3 file of n 8×8 images, each a bright bar on one random row. */
+	static Path barsIdx(final Path file, final int n, final long seed) throws Exception {
+		final Random random = new Random(seed);
+		try (java.io.DataOutputStream out = new java.io.DataOutputStream(Files.newOutputStream(file))) {
+			out.writeInt(0x803);
+			out.writeInt(n);
+			out.writeInt(8);
+			out.writeInt(8);
+			for (int i = 0; i < n; i++) {
+				final int row = random.nextInt(8);
+				for (int p = 0; p < 64; p++)
+					out.write(p / 8 == row ? 255 : 0);
+			}
+		}
+		return file;
+	}
+
+	@Test
+	void evaluatePrintsTheThreeFrechetDistances(@TempDir final Path dir) throws Exception {
+		final Path train = barsIdx(dir.resolve("train-images-idx3-ubyte"), 200, 1);
+		final Path test = barsIdx(dir.resolve("t10k-images-idx3-ubyte"), 300, 2);
+		final Path model = dir.resolve("model");
+		assertEquals(0, GenerateCommandTest.run("train", "--data", train.toString(), "--output", model.toString(),
+			"--architecture", tinyArchitecture(), "--steps", "2", "--batch", "4", "--quiet").code);
+		final GenerateCommandTest.Result r = GenerateCommandTest.run("evaluate", "--model", model.toString(),
+			"--train", train.toString(), "--test", test.toString(), "--count", "100", "--components", "4",
+			"--sampler", "heun", "--steps", "3", "--chunk", "50");
+		assertEquals(0, r.code, r.err);
+		final java.util.Map<String, Double> figures = new java.util.HashMap<>();
+		for (final String line : r.out.split("\n")) {
+			final java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s+\\(([abc])\\).*:\\s+([0-9.]+)$")
+				.matcher(line);
+			if (m.find()) figures.put(m.group(1), Double.parseDouble(m.group(2)));
+		}
+		assertEquals(java.util.Set.of("a", "b", "c"), figures.keySet(), r.out);
+		// held-out bars are far closer to the test bars than uniform noise is
+		assertTrue(figures.get("c") < figures.get("b") / 5, r.out);
+		assertTrue(r.err.contains("generated 100/100"), r.err);
+	}
+
+	@Test
+	void badDataIsReportedByName(@TempDir final Path dir) throws Exception {
+		final GenerateCommandTest.Result missing = GenerateCommandTest.run("train", "--data", dir.resolve("nope")
+			.toString(), "--output", dir.resolve("o").toString(), "--quiet");
+		assertEquals(1, missing.code);
+		assertTrue(missing.err.contains("nope"), missing.err);
+		final GenerateCommandTest.Result steps = GenerateCommandTest.run("train", "--data", dir.toString(), "--output",
+			dir.resolve("o").toString(), "--steps", "0");
+		assertEquals(1, steps.code);
+		assertTrue(steps.err.contains("steps must be at least 1"), steps.err);
+		assertFalse(Files.exists(dir.resolve("o")));
+	}
+}
