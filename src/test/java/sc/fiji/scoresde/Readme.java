@@ -30,6 +30,17 @@ public final class Readme {
 		return found.get(0);
 	}
 
+	/** The first line of the first fenced code block after the line that starts with {@code marker}. */
+	public static String firstCodeLineAfter(final String marker) throws IOException {
+		boolean seen = false, inCode = false;
+		for (final String l : Files.readAllLines(Paths.get("README.md"), StandardCharsets.UTF_8)) {
+			if (!seen) seen = l.startsWith(marker);
+			else if (l.startsWith("```")) inCode = true;
+			else if (inCode) return l;
+		}
+		throw new IllegalStateException("README.md has no code block after a line starting with " + marker);
+	}
+
 	/** Splits a shell command line: whitespace separates words, single and double quotes group them. */
 	public static List<String> words(final String line) {
 		final List<String> out = new ArrayList<>();

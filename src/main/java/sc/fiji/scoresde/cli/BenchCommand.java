@@ -78,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
 		if (!skipA) results.add(time("(a) ncsnpp-celebahq-256 random", config("ncsnpp-celebahq-256.json"), null,
 			reps));
 		results.add(time("(b) ncsnpp-64 random", config("ncsnpp-64.json"), null, Math.max(reps, 5)));
-		final PipelineFolder bundled = PipelineFolder.open(DefaultModel.extract(), true);
+		final PipelineFolder bundled = PipelineFolder.open(DefaultModel.extractTestModel(), true);
 		results.add(time("(c) fixture ncsnpp-tiny", bundled.unetConfig, bundled, 20));
 		for (final Path m : models) {
 			final PipelineFolder f = PipelineFolder.open(m, true);

@@ -32,7 +32,7 @@ final class GenerateCommand implements Callable<Integer> {
 
 	@Option(names = "--model", paramLabel = "PATH|ID",
 		description = "pipeline folder, UNet folder, weights file, or Hugging Face model id org/name[@revision] " +
-			"(default: the bundled test model)")
+			"(default: the bundled Fashion-MNIST demo model)")
 	private String model;
 
 	@Option(names = "--batch", defaultValue = "1", description = "number of images (default: ${DEFAULT-VALUE})")
@@ -72,6 +72,15 @@ final class GenerateCommand implements Callable<Integer> {
 		description = "output file: .png (one file per image), .tif (ImageJ stack) or .npy (float32 NHWC in [0,1])")
 	private Path output;
 
+	@Option(names = "--grid", defaultValue = "0", paramLabel = "COLUMNS",
+		description = "with .png: one file holding the batch as a grid of this many columns (default: one file per " +
+			"image)")
+	private int grid;
+
+	@Option(names = "--zoom", defaultValue = "1", description = "with --grid: scale each image up this many times " +
+		"(default: ${DEFAULT-VALUE})")
+	private int zoom;
+
 	@Option(names = "--quiet", description = "no progress bar")
 	private boolean quiet;
 
@@ -89,6 +98,9 @@ final class GenerateCommand implements Callable<Integer> {
 		request.odeTolerance = odeTolerance;
 		request.churn = churn;
 		request.validate();
+		if (grid < 0 || zoom < 1 || zoom > 64) throw new IllegalArgumentException("--grid must be ≥ 0 and --zoom in " +
+			"1..64");
+		if (grid > 0 && !format.equals("png")) throw new IllegalArgumentException("--grid needs a .png output");
 		final DeviceChoice choice = DeviceChoice.parse(device);
 
 		final Path modelPath = ModelLocator.locate(model, quiet ? HubClient.Progress.NONE : new DownloadBar(err),
@@ -131,6 +143,8 @@ final class GenerateCommand implements Callable<Integer> {
 				TiffStackWriter.write(output, images);
 				return List.of(output);
 			default:
+				if (grid > 0) return List.of(PngWriter.writeGrid(output, images.toUint8(), images.batch, images.height,
+					images.width, images.channels, grid, 2 * zoom, zoom));
 				return PngWriter.write(output, images.toUint8(), images.batch, images.height, images.width,
 					images.channels);
 		}

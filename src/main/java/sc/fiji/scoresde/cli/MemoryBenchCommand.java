@@ -29,7 +29,7 @@ final class MemoryBenchCommand implements Callable<Integer> {
 	@Spec
 	private CommandSpec spec;
 
-	@Option(names = "--model", paramLabel = "PATH", description = "model (default: the bundled test model)")
+	@Option(names = "--model", paramLabel = "PATH", description = "model (default: the bundled ncsnpp-tiny test model)")
 	private Path model;
 
 	@Option(names = "--steps", defaultValue = "2000", description = "predictor steps (default: ${DEFAULT-VALUE})")
@@ -49,7 +49,7 @@ final class MemoryBenchCommand implements Callable<Integer> {
 		final long[] peak = { 0 };
 		final GenerationService.Hooks hooks = new GenerationService.Hooks();
 		hooks.log = line -> out.println("# " + line);
-		try (LoadedModel loaded = LoadedModel.load(model != null ? model : DefaultModel.extract(), DeviceChoice.CPU
+		try (LoadedModel loaded = LoadedModel.load(model != null ? model : DefaultModel.extractTestModel(), DeviceChoice.CPU
 			.resolve(line -> out.println("# " + line)), line -> {}))
 		{
 			final int callsPerStep = loaded.schedulerConfig().correctSteps + 1;

@@ -27,7 +27,7 @@ final class ReleaseBenchCommand implements Callable<Integer> {
 	@Spec
 	private CommandSpec spec;
 
-	@Option(names = "--model", paramLabel = "PATH", description = "model (default: the bundled test model)")
+	@Option(names = "--model", paramLabel = "PATH", description = "model (default: the bundled ncsnpp-tiny test model)")
 	private Path model;
 
 	@Option(names = "--batch", defaultValue = "64", description = "images per run (default: ${DEFAULT-VALUE})")
@@ -57,7 +57,7 @@ final class ReleaseBenchCommand implements Callable<Integer> {
 	@Override
 	public Integer call() throws Exception {
 		final var out = spec.commandLine().getOut();
-		try (LoadedModel loaded = LoadedModel.load(model != null ? model : DefaultModel.extract(), DeviceChoice.CPU
+		try (LoadedModel loaded = LoadedModel.load(model != null ? model : DefaultModel.extractTestModel(), DeviceChoice.CPU
 			.resolve(line -> {}), line -> {}))
 		{
 			final GenerationRequest request = new GenerationRequest();

@@ -36,7 +36,7 @@ public final class GenerateOptions {
 	public static final String[] OUTPUTS = { OUTPUT_RGB, OUTPUT_FLOAT };
 	public static final String[] DEVICES = { "auto", "cpu", "gpu" };
 
-	/** empty: the bundled test model */
+	/** empty: the bundled Fashion-MNIST demo model */
 	public String model = "";
 	public int images = 1;
 	public int steps = GenerationRequest.DEFAULT_STEPS;
@@ -79,7 +79,7 @@ public final class GenerateOptions {
 		if (!(churn >= 0 && Double.isFinite(churn))) throw bad(KEY_CHURN, churn, "a number ≥ 0");
 		if (!sc.fiji.scoresde.generate.ModelLocator.isAcceptable(model)) throw bad(KEY_MODEL, model,
 			"an existing pipeline folder, UNet folder or weights file, a Hugging Face model id such as " +
-				"google/ncsnpp-celebahq-256, or empty for the bundled test model");
+				"google/ncsnpp-celebahq-256, or empty for the bundled Fashion-MNIST model");
 	}
 
 	private static IllegalArgumentException bad(final String key, final Object value, final String expected) {

@@ -31,7 +31,7 @@ import sc.fiji.scoresde.sampling.SamplingCancelledException;
 	description = "Generate images with a Score SDE (VE) diffusers pipeline")
 public class GenerateVeCommand extends DynamicCommand {
 
-	@Parameter(label = "Model (pipeline folder, UNet folder or weights file; empty: bundled test model)",
+	@Parameter(label = "Model (pipeline folder, UNet folder or weights file; empty: bundled Fashion-MNIST model)",
 		required = false)
 	private String model = "";
 

@@ -54,7 +54,7 @@ public class GenerateVePlugIn implements PlugIn {
 	private static GenerateOptions showDialog() {
 		final GenericDialog gd = new GenericDialog("Generate (VE)");
 		// labels start with the option key: GenericDialog derives the macro key from the first word
-		gd.addStringField("Model (folder or file; empty: bundled test model)", LAST.model, 40);
+		gd.addStringField("Model (folder or file; empty: bundled Fashion-MNIST model)", LAST.model, 40);
 		gd.addChoice("Checkpoint (or use the model field)", GenerateOptions.checkpointChoices(),
 			GenerateOptions.NO_CHECKPOINT);
 		gd.addNumericField("Images", LAST.images, 0);

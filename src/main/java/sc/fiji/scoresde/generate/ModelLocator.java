@@ -13,9 +13,9 @@ import sc.fiji.scoresde.hub.ModelId;
 import sc.fiji.scoresde.io.ModelFormatException;
 
 /**
- * What a user types as model: empty (the bundled test model), an existing folder or file, or a Hugging Face model
- * id {@code org/name[@revision]} fetched into (or found in) the huggingface_hub cache. An existing path wins over an
- * id of the same spelling.
+ * What a user types as model: empty (the bundled Fashion-MNIST demo model), an existing folder or file, or a
+ * Hugging Face model id {@code org/name[@revision]} fetched into (or found in) the huggingface_hub cache. An existing
+ * path wins over an id of the same spelling.
  */
 public final class ModelLocator {
 

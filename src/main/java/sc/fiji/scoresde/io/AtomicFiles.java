@@ -45,6 +45,14 @@ public final class AtomicFiles {
 		boolean done = false;
 		try {
 			body.writeTo(tmp);
+			// createTempFile makes the file private (rw-------); a result should be readable like any new file
+			try {
+				Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(
+					"rw-r--r--"));
+			}
+			catch (final UnsupportedOperationException e) {
+				// not a POSIX file system: its defaults apply
+			}
 			try {
 				Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 			}

@@ -58,4 +58,39 @@ public final class PngWriter {
 		}
 		return files;
 	}
+
+	/**
+	 * Writes the whole batch as one PNG: a grid of {@code columns} images per row, {@code gap} black pixels between
+	 * them, each image scaled up {@code zoom} times (nearest neighbour).
+	 */
+	public static Path writeGrid(final Path target, final byte[] nhwc, final int count, final int height,
+		final int width, final int channels, final int columns, final int gap, final int zoom) throws IOException
+	{
+		if (channels != 1 && channels != 3) throw new IllegalArgumentException("PNG holds 1 or 3 channels; the model" +
+			" makes " + channels + " (write .tif or .npy instead)");
+		if (columns < 1 || gap < 0 || zoom < 1 || zoom > 64) throw new IllegalArgumentException("grid needs columns ≥ 1," +
+			" gap ≥ 0 and zoom in 1..64");
+		final int cols = Math.min(columns, count), rows = (count + cols - 1) / cols;
+		final int cellW = width * zoom, cellH = height * zoom;
+		final long pixels = (long) (cols * (cellW + gap) + gap) * (rows * (cellH + gap) + gap);
+		if (pixels > Integer.MAX_VALUE / 4) throw new IllegalArgumentException("the grid would have " + pixels +
+			" pixels; write separate files instead");
+		final BufferedImage img = new BufferedImage(cols * (cellW + gap) + gap, rows * (cellH + gap) + gap, channels ==
+			1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+		for (int n = 0; n < count; n++) {
+			final int x0 = gap + (n % cols) * (cellW + gap), y0 = gap + (n / cols) * (cellH + gap);
+			final int base = n * height * width * channels;
+			for (int y = 0; y < cellH; y++)
+				for (int x = 0; x < cellW; x++) {
+					final int p = base + ((y / zoom) * width + x / zoom) * channels;
+					if (channels == 1) img.getRaster().setSample(x0 + x, y0 + y, 0, nhwc[p] & 0xff);
+					else img.setRGB(x0 + x, y0 + y, (nhwc[p] & 0xff) << 16 | (nhwc[p + 1] & 0xff) << 8 | (nhwc[p + 2] &
+						0xff));
+				}
+		}
+		AtomicFiles.write(target, out -> {
+			if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer available");
+		});
+		return target;
+	}
 }

@@ -67,10 +67,7 @@ public final class Adam {
 	public double update(final List<Parameter> parameters, final Map<String, NDArray> gradients,
 		final NDManager scratch)
 	{
-		double squares = 0;
-		for (final Parameter p : parameters)
-			squares += gradients.get(p.key()).square().sum().getFloat();
-		final double norm = Math.sqrt(squares);
+		final double norm = globalNorm(parameters, gradients);
 		if (!Double.isFinite(norm)) throw new IllegalStateException("the gradient norm is " + norm + " at update " +
 			updates + " (the loss diverged; lower the learning rate)");
 		final double clipScale = gradClip >= 0 && norm > gradClip ? gradClip / (norm + 1e-6) : 1;
@@ -82,16 +79,34 @@ public final class Adam {
 		final float rootCorrection2 = (float) Math.sqrt(correction2);
 		for (final Parameter p : parameters) {
 			final NDArray w = p.get();
+			// a result belongs to its first operand's manager: every temporary is moved to scratch, or the moments'
+			// manager (the model's) would keep one per parameter and step
 			NDArray g = gradients.get(p.key());
-			if (clipScale != 1) g = g.mul((float) clipScale);
+			if (clipScale != 1) g = temporary(g.mul((float) clipScale), scratch);
 			final NDArray m = firstMoments.computeIfAbsent(p.key(), k -> zerosFor(w));
 			final NDArray v = secondMoments.computeIfAbsent(p.key(), k -> zerosFor(w));
-			m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-			v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
-			if (stepSize != 0) w.subi(m.div(v.sqrt().divi(rootCorrection2).addi((float) epsilon)).muli(stepSize));
+			m.muli((float) beta1).addi(temporary(g.mul((float) (1 - beta1)), scratch));
+			v.muli((float) beta2).addi(temporary(g.square(), scratch).muli((float) (1 - beta2)));
+			if (stepSize != 0) {
+				final NDArray denominator = temporary(v.sqrt(), scratch).divi(rootCorrection2).addi((float) epsilon);
+				w.subi(temporary(m.div(denominator), scratch).muli(stepSize));
+			}
 		}
 		updates = t;
 		return norm;
+	}
+
+	/** The L2 norm of all gradients together (what clip_grad_norm_ clips). */
+	public static double globalNorm(final List<Parameter> parameters, final Map<String, NDArray> gradients) {
+		double squares = 0;
+		for (final Parameter p : parameters)
+			squares += gradients.get(p.key()).square().sum().getFloat();
+		return Math.sqrt(squares);
+	}
+
+	static NDArray temporary(final NDArray a, final NDManager scratch) {
+		a.attach(scratch);
+		return a;
 	}
 
 	private static NDArray zerosFor(final NDArray w) {

@@ -1,6 +1,7 @@
 package sc.fiji.scoresde.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,13 +33,13 @@ public final class Ema {
 		updates = 0;
 	}
 
-	/** Call after each optimizer update, outside autograd recording. */
-	public void update(final List<Parameter> trained) {
+	/** Call after each optimizer update, outside autograd recording; temporaries go to {@code scratch}. */
+	public void update(final List<Parameter> trained, final NDManager scratch) {
 		updates++;
 		final float keep = (float) Math.min(decay, (1.0 + updates) / (10.0 + updates));
 		for (final Parameter p : trained) {
 			final NDArray s = shadow.get(p.key());
-			s.subi(s.sub(p.get()).muli(1 - keep));
+			s.subi(Adam.temporary(s.sub(p.get()), scratch).muli(1 - keep));
 		}
 	}
 

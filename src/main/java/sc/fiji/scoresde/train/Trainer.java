@@ -89,8 +89,13 @@ public final class Trainer {
 		}
 	}
 
+	/** non-finite steps in a row that end a run */
+	static final int MAX_BAD_STEPS = 5;
 	static final String CHECKPOINT_FORMAT = "score-sde-ve training checkpoint 1";
 	static final String PRESETS = "/sc/fiji/scoresde/train/architectures/";
+
+	/** Test seam: sees the run's base manager after every step (leak checks). */
+	static volatile Consumer<NDManager> afterStep;
 
 	private Trainer() {}
 
@@ -192,6 +197,9 @@ public final class Trainer {
 		else if (o.sigmaMax > 0) sigmaMax = o.sigmaMax;
 		else {
 			sigmaMax = data.largestPairwiseDistance(side, side);
+			if (!(sigmaMax > o.sigmaMin)) throw new IllegalArgumentException(String.format(Locale.ROOT, "sigma_max " +
+				"cannot come from the data: the largest distance between two training images is %s, not above " +
+				"sigma_min %s (one image, or identical ones?); give sigma_max", sigmaMax, o.sigmaMin));
 			hooks.log.accept(String.format(Locale.ROOT, "sigma_max %.3f: the largest distance between two " +
 				"training images (Song & Ermon 2020, technique 1)", sigmaMax));
 		}
@@ -247,6 +255,7 @@ public final class Trainer {
 			int stretchCount = 0;
 			double recent = Double.NaN;
 			boolean cancelled = false;
+			int badInARow = 0, skipped = 0;
 			while (step < o.steps) {
 				if (hooks.cancelled.getAsBoolean()) {
 					cancelled = true;
@@ -261,6 +270,7 @@ public final class Trainer {
 				for (int i = 0; i < z.length; i++)
 					z[i] = (float) random.nextGaussian();
 				final double loss, norm;
+				final double lr = adam.learningRate(adam.updates());
 				try (NDManager scope = base.newSubManager()) {
 					final NDArray xa = scope.create(x, shape);
 					final NDArray za = scope.create(z, shape);
@@ -277,27 +287,43 @@ public final class Trainer {
 						g.attach(scope);
 						gradients.put(p.key(), g);
 					}
+					norm = Adam.globalNorm(trained, gradients);
+					final boolean finite = Double.isFinite(loss) && Double.isFinite(norm);
 					final boolean gradMode = JniUtils.isGradMode();
 					JniUtils.setGradMode(false);
 					try {
-						norm = adam.update(trained, gradients, scope);
-						ema.update(trained);
+						if (finite) {
+							adam.update(trained, gradients, scope);
+							ema.update(trained, scope);
+						}
 						for (final Parameter p : trained)
 							JniUtils.zeroGrad((PtNDArray) p.get());
 					}
 					finally {
 						JniUtils.setGradMode(gradMode);
 					}
+					if (finite) badInARow = 0;
+					else {
+						// one bad batch should not end a long run: skip its update (weights, moments and average
+						// stay as they were), but stop when it keeps happening
+						skipped++;
+						hooks.log.accept(String.format(Locale.ROOT, "step %d: loss %s, gradient norm %s; update " +
+							"skipped", step + 1, loss, norm));
+						if (++badInARow >= MAX_BAD_STEPS) throw new IllegalStateException("the loss or its gradient " +
+							"was not finite for " + badInARow + " steps in a row up to step " + (step + 1) +
+							" (training diverged; lower the learning rate); the last checkpoint is " + checkpoint);
+					}
 				}
-				if (!Double.isFinite(loss)) throw new IllegalStateException("the loss is " + loss + " at step " + step +
-					" (lower the learning rate)");
-				final double lr = adam.learningRate(step);
+				final Consumer<NDManager> inspect = afterStep;
+				if (inspect != null) inspect.accept(base);
 				step++;
 				log.add(String.format(Locale.ROOT, "%d\t%.6g\t%.6g\t%.6g\t%.3f", step, loss, lr, norm, (System
 					.nanoTime() - start) / 1e9));
-				stretch += loss;
-				stretchCount++;
-				if (stretchCount == 50 || step == o.steps) {
+				if (Double.isFinite(loss)) {
+					stretch += loss;
+					stretchCount++;
+				}
+				if (stretchCount == 50 || step == o.steps && stretchCount > 0) {
 					recent = stretch / stretchCount;
 					stretch = 0;
 					stretchCount = 0;
@@ -319,8 +345,8 @@ public final class Trainer {
 				weights.put(e.getKey(), HostTensor.ofFloats(e.getValue().getShape().getShape(), e.getValue()
 					.toFloatArray()));
 			PipelineWriter.write(output, config, weights, scheduler);
-			hooks.log.accept(String.format(Locale.ROOT, "wrote the pipeline (EMA weights after %d steps) to %s", step,
-				output));
+			hooks.log.accept(String.format(Locale.ROOT, "wrote the pipeline (EMA weights after %d steps%s) to %s", step,
+				skipped > 0 ? ", " + skipped + " skipped as non-finite" : "", output));
 			return new Result(output, step, sigmaMax, recent, false, (System.nanoTime() - start) / 1e9);
 		}
 		catch (final ModelConfigException | WeightsMismatchException e) {

@@ -131,7 +131,29 @@ class GenerateCommandTest {
 		final Path out = dir.resolve("default.png");
 		final Result r = run("generate", "--steps", "2", "--seed", "3", "--quiet", "--output", out.toString());
 		assertEquals(0, r.code, r.err);
-		assertTrue(r.err.contains("not meaningful"), r.err);
-		assertTrue(Files.size(out) > 0);
+		assertTrue(r.err.contains("fashion-mnist-small"), r.err);
+		final java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(out.toFile());
+		assertEquals(28, png.getWidth());
+		assertEquals(java.awt.image.BufferedImage.TYPE_BYTE_GRAY, png.getType(), "one channel, grey");
+	}
+
+	@Test
+	void theReadmeMainCommandUsesTheBundledFashionMnistModel(@TempDir final Path dir) throws Exception {
+		final java.util.List<String> words = sc.fiji.scoresde.Readme.words(sc.fiji.scoresde.Readme.firstCodeLineAfter(
+			"Main job"));
+		assertEquals("bin/score-sde", words.get(0));
+		final java.util.List<String> args = new java.util.ArrayList<>(words.subList(1, words.size()));
+		assertFalse(args.contains("--model"), "the main command relies on the default model: " + words);
+		final int steps = args.indexOf("--steps"), output = args.indexOf("--output"), grid = args.indexOf("--grid");
+		args.set(steps + 1, "3");
+		args.set(output + 1, dir.resolve(args.get(output + 1)).toString());
+		final Result r = run(args.toArray(new String[0]));
+		assertEquals(0, r.code, r.err);
+		assertTrue(r.err.contains("fashion-mnist-small"), r.err);
+		final java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(dir.resolve("samples.png").toFile());
+		assertEquals(java.awt.image.BufferedImage.TYPE_BYTE_GRAY, png.getType());
+		final int columns = Integer.parseInt(args.get(grid + 1));
+		final int zoom = Integer.parseInt(args.get(args.indexOf("--zoom") + 1));
+		assertEquals(columns * (28 * zoom + 2 * zoom) + 2 * zoom, png.getWidth(), "a grid of 28×28 images");
 	}
 }

@@ -102,4 +102,18 @@ class LegacyMacroTest {
 		assertNotNull(imp);
 		assertEquals(3, imp.getStackSize());
 	}
+
+	@Test
+	void trainMacroLineTrainsOnTheOpenStack(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("model");
+		final String tinyArchitecture = Paths.get(LegacyMacroTest.class.getResource("/configs/tiny-train/config.json")
+			.toURI()).toString();
+		final String line = sc.fiji.scoresde.Readme.line("run(\"Train Score Model (VE)...\"").replace(
+			"/path/to/model-folder", out.toString()).replace("steps=10000", "steps=2").replace("architecture=small",
+				"architecture=[" + tinyArchitecture + "] size=8 batch=4 device=cpu");
+		ij1.runMacro("newImage(\"cells\", \"16-bit ramp\", 16, 16, 5);\n" + line, "");
+		assertTrue(Files.isRegularFile(out.resolve("unet").resolve("diffusion_pytorch_model.safetensors")),
+			"the macro trained and wrote the pipeline: " + line);
+		assertTrue(Files.readString(out.resolve("unet").resolve("config.json")).contains("\"in_channels\": 1"));
+	}
 }

@@ -72,11 +72,11 @@ class OptimizerTest {
 			ema.start(unet.parameters().parameters().values());
 			final float w0 = p.get().toFloatArray()[0];
 			p.get().addi(1f);
-			ema.update(List.of(p));
+			ema.update(List.of(p), m);
 			// decay_1 = min(0.999, 2/11): the shadow moves 9/11 of the way
 			assertEquals(w0 + 9f / 11f, ema.shadow().get(p.key()).toFloatArray()[0], 1e-6f);
 			for (int i = 0; i < 5000; i++)
-				ema.update(List.of(p));
+				ema.update(List.of(p), m);
 			assertEquals(w0 + 1f, ema.shadow().get(p.key()).toFloatArray()[0], 1e-3f);
 			assertThrows(IllegalArgumentException.class, () -> new Ema(1.0));
 		}

@@ -31,7 +31,7 @@ import sc.fiji.scoresde.io.HostTensor;
 import sc.fiji.scoresde.io.SafeTensors;
 import sc.fiji.scoresde.model.UNet2DModel;
 
-/** The training loop end to end on the tiny architecture: it learns, resumes exactly, cancels safely, and its output loads. */
+/** The training loop end to end on the tiny architecture: it learns, resumes exactly, cancels safely, its output loads. */
 class TrainerTest {
 
 	private static List<Double> losses(final Path output) throws Exception {
@@ -96,6 +96,21 @@ class TrainerTest {
 			assertEquals(1, images.channels);
 			assertEquals(3 * 8 * 8, images.nhwc.length);
 		}
+	}
+
+	@Test
+	void stepsLeaveNoArraysBehind(@TempDir final Path dir) throws Exception {
+		final List<Integer> live = new ArrayList<>();
+		Trainer.afterStep = base -> live.add(base.getManagedArrays().size());
+		try {
+			Trainer.train(TrainingTestData.squares(8, 8, 5), TrainingTestData.quick(6), dir.resolve("m"), new Trainer
+				.Hooks());
+		}
+		finally {
+			Trainer.afterStep = null;
+		}
+		// the first steps create the optimizer's moments; after that every step must free what it made
+		assertEquals(live.get(2), live.get(5), "arrays alive after each step: " + live);
 	}
 
 	@Test
@@ -188,6 +203,22 @@ class TrainerTest {
 		final TrainingOptions wrong = TrainingTestData.quick(6);
 		wrong.resume = true;
 		assertMessage(() -> Trainer.train(rgb, wrong, done, new Trainer.Hooks()), "trained on 1-channel images");
+	}
+
+	@Test
+	void nonFiniteStepsAreSkippedAndARunOfThemStopsTraining(@TempDir final Path dir) throws Exception {
+		final float[] nan = new float[64];
+		java.util.Arrays.fill(nan, Float.NaN);
+		final TrainingImages bad = new TrainingImages(1, List.of(new TrainingImages.Image("nan", 8, 8, nan)), "raw");
+		final TrainingOptions o = TrainingTestData.quick(20);
+		assertMessage(() -> Trainer.train(bad, o, dir.resolve("a"), new Trainer.Hooks()), "sigma_max cannot come " +
+			"from the data");
+		o.sigmaMax = 10;
+		final List<String> log = new ArrayList<>();
+		final Trainer.Hooks hooks = new Trainer.Hooks();
+		hooks.log = log::add;
+		assertMessage(() -> Trainer.train(bad, o, dir.resolve("b"), hooks), "not finite for 5 steps in a row");
+		assertEquals(5, log.stream().filter(l -> l.contains("update skipped")).count(), String.join("\n", log));
 	}
 
 	private static List<String> list(final Path dir) throws Exception {
