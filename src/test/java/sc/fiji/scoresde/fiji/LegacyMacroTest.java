@@ -111,7 +111,7 @@ class LegacyMacroTest {
 		final String line = sc.fiji.scoresde.Readme.line("run(\"Train Score Model (VE)...\"").replace(
 			"/path/to/model-folder", out.toString()).replace("steps=10000", "steps=2").replace("architecture=small",
 				"architecture=[" + tinyArchitecture + "] size=8 batch=4 device=cpu");
-		ij1.runMacro("newImage(\"cells\", \"16-bit ramp\", 16, 16, 5);\n" + line, "");
+		ij1.runMacro("newImage(\"cells\", \"8-bit random\", 16, 16, 5);\n" + line, "");
 		assertTrue(Files.isRegularFile(out.resolve("unet").resolve("diffusion_pytorch_model.safetensors")),
 			"the macro trained and wrote the pipeline: " + line);
 		assertTrue(Files.readString(out.resolve("unet").resolve("config.json")).contains("\"in_channels\": 1"));
