@@ -239,7 +239,11 @@ public final class Trainer {
 			else {
 				unet.loadWeights(resumed.section("model/"), checkpoint + " (model)", hooks.log);
 				final NDManager m = trained.get(0).get().getManager();
-				ema.restore(resumed.arrays("ema/", m, unet), resumed.emaUpdates());
+				final Map<String, NDArray> average = resumed.arrays("ema/", m, unet);
+				if (!average.keySet().equals(unet.parameters().parameters().keySet())) throw new ModelFormatException(
+					checkpoint + ": the moving average covers " + average.size() + " of the " + unet.parameters()
+						.parameters().size() + " weights");
+				ema.restore(average, resumed.emaUpdates());
 				adam.restore(resumed.arrays("adam.m/", m, unet), resumed.arrays("adam.v/", m, unet), resumed.steps());
 				step = resumed.steps();
 				hooks.log.accept("resuming " + checkpoint + " at step " + step);

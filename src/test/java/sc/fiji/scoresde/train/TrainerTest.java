@@ -198,6 +198,13 @@ class TrainerTest {
 		final TrainingOptions more = TrainingTestData.quick(4);
 		more.resume = true;
 		assertEquals(4, Trainer.train(data, more, done, new Trainer.Hooks()).steps);
+		final Path foreign = dir.resolve("foreign");
+		SafeTensors.write(Trainer.checkpointFile(foreign), Map.of("w", HostTensor.ofFloats(new long[] { 1 }, new float[] {
+			1 })), Map.of("format", "something else"));
+		final TrainingOptions resumeForeign = TrainingTestData.quick(2);
+		resumeForeign.resume = true;
+		assertMessage(() -> Trainer.train(data, resumeForeign, foreign, new Trainer.Hooks()), "not a training " +
+			"checkpoint of this tool");
 		final TrainingImages rgb = new TrainingImages(3, List.of(new TrainingImages.Image("c", 8, 8, new float[192])),
 			"raw");
 		final TrainingOptions wrong = TrainingTestData.quick(6);
