@@ -30,7 +30,7 @@ public class TrainVeCommand extends ContextCommand {
 	private String source = TrainOptions.SOURCE_IMAGE;
 
 	@Parameter(label = "Folder, image or idx file (when not the open image)", required = false,
-		style = "files,directories")
+		style = "both")
 	private File data;
 
 	@Parameter(label = "Output folder (new or empty; with resume: the earlier run's)", style = "directory")
