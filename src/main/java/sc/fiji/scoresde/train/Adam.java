@@ -67,7 +67,13 @@ public final class Adam {
 	public double update(final List<Parameter> parameters, final Map<String, NDArray> gradients,
 		final NDManager scratch)
 	{
-		final double norm = globalNorm(parameters, gradients);
+		return update(parameters, gradients, globalNorm(parameters, gradients), scratch);
+	}
+
+	/** As {@link #update(List, Map, NDManager)}, with the global gradient norm already measured. */
+	public double update(final List<Parameter> parameters, final Map<String, NDArray> gradients, final double norm,
+		final NDManager scratch)
+	{
 		if (!Double.isFinite(norm)) throw new IllegalStateException("the gradient norm is " + norm + " at update " +
 			updates + " (the loss diverged; lower the learning rate)");
 		final double clipScale = gradClip >= 0 && norm > gradClip ? gradClip / (norm + 1e-6) : 1;

@@ -297,7 +297,7 @@ public final class Trainer {
 					JniUtils.setGradMode(false);
 					try {
 						if (finite) {
-							adam.update(trained, gradients, scope);
+							adam.update(trained, gradients, norm, scope);
 							ema.update(trained, scope);
 						}
 						for (final Parameter p : trained)
