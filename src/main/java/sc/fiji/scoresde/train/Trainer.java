@@ -244,7 +244,8 @@ public final class Trainer {
 					checkpoint + ": the moving average covers " + average.size() + " of the " + unet.parameters()
 						.parameters().size() + " weights");
 				ema.restore(average, resumed.emaUpdates());
-				adam.restore(resumed.arrays("adam.m/", m, unet), resumed.arrays("adam.v/", m, unet), resumed.steps());
+				adam.restore(resumed.arrays("adam.m/", m, unet), resumed.arrays("adam.v/", m, unet), resumed
+					.adamUpdates());
 				step = resumed.steps();
 				hooks.log.accept("resuming " + checkpoint + " at step " + step);
 			}

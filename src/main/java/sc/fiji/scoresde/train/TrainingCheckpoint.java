@@ -132,6 +132,11 @@ public final class TrainingCheckpoint {
 		return Integer.parseInt(metadata.get("steps"));
 	}
 
+	/** Optimizer updates done: fewer than {@link #steps()} when non-finite steps were skipped. */
+	public long adamUpdates() {
+		return Long.parseLong(metadata.get("adam_updates"));
+	}
+
 	public long emaUpdates() {
 		return Long.parseLong(metadata.get("ema_updates"));
 	}

@@ -228,6 +228,24 @@ class TrainerTest {
 		assertEquals(5, log.stream().filter(l -> l.contains("update skipped")).count(), String.join("\n", log));
 	}
 
+	@Test
+	void aCheckpointKeepsTheOptimizerUpdateCountApartFromTheStepCount(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("m");
+		Trainer.train(TrainingTestData.squares(8, 8, 6), TrainingTestData.quick(2), out, new Trainer.Hooks());
+		final TrainingCheckpoint c = TrainingCheckpoint.read(Trainer.checkpointFile(out));
+		assertEquals(2, c.steps());
+		assertEquals(2, c.adamUpdates());
+		// as after three skipped steps: resuming must continue Adam's count (bias correction, warm-up), not the steps'
+		final Map<String, HostTensor> tensors = SafeTensors.read(Trainer.checkpointFile(out));
+		final Map<String, String> metadata = new java.util.LinkedHashMap<>(SafeTensors.readHeader(Trainer
+			.checkpointFile(out)).metadata);
+		metadata.put("steps", "5");
+		SafeTensors.write(Trainer.checkpointFile(out), tensors, metadata);
+		final TrainingCheckpoint skipped = TrainingCheckpoint.read(Trainer.checkpointFile(out));
+		assertEquals(5, skipped.steps());
+		assertEquals(2, skipped.adamUpdates());
+	}
+
 	private static List<String> list(final Path dir) throws Exception {
 		try (Stream<Path> s = Files.list(dir)) {
 			return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
