@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -106,25 +105,16 @@ final class GenerateCommand implements Callable<Integer> {
 		final Path modelPath = ModelLocator.locate(model, quiet ? HubClient.Progress.NONE : new DownloadBar(err),
 			err::println);
 		err.println("model: " + (model != null ? model : DefaultModel.NAME));
-		final AtomicBoolean interrupted = new AtomicBoolean();
-		final Thread hook = new Thread(() -> interrupted.set(true));
-		Runtime.getRuntime().addShutdownHook(hook);
 		final long start = System.nanoTime();
 		final GeneratedImages images;
-		try (LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(err::println), err::println)) {
+		try (Interruption interruption = Interruption.install();
+			LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(err::println), err::println))
+		{
 			final GenerationService.Hooks hooks = new GenerationService.Hooks();
 			hooks.log = err::println;
-			hooks.cancelled = interrupted::get;
+			hooks.cancelled = interruption::requested;
 			if (!quiet) hooks.progress = new ProgressBar(err);
 			images = GenerationService.generate(loaded, request, hooks);
-		}
-		finally {
-			try {
-				Runtime.getRuntime().removeShutdownHook(hook);
-			}
-			catch (final IllegalStateException e) {
-				// the JVM is already shutting down
-			}
 		}
 		err.printf(Locale.ROOT, "seed %d, device %s, %.1f s%n", images.seed, images.device, (System.nanoTime() -
 			start) / 1e9);

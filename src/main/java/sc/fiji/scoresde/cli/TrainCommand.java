@@ -4,9 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -124,34 +121,13 @@ final class TrainCommand implements Callable<Integer> {
 		err.printf(Locale.ROOT, "data: %d images from %s (%s)%n", images.count(), data, images.scaling);
 
 		// Ctrl-C: the run stops after its current step and saves a checkpoint before the JVM exits
-		final AtomicBoolean interrupted = new AtomicBoolean();
-		final CountDownLatch finished = new CountDownLatch(1);
-		final Thread hook = new Thread(() -> {
-			interrupted.set(true);
-			try {
-				finished.await(120, TimeUnit.SECONDS);
-			}
-			catch (final InterruptedException e) {
-				Thread.currentThread().interrupt();
-			}
-		});
-		Runtime.getRuntime().addShutdownHook(hook);
-		final Trainer.Hooks hooks = new Trainer.Hooks();
-		hooks.log = err::println;
-		hooks.cancelled = interrupted::get;
-		if (!quiet) hooks.progress = new TrainingProgress(err);
 		final Trainer.Result result;
-		try {
+		try (Interruption interruption = Interruption.install()) {
+			final Trainer.Hooks hooks = new Trainer.Hooks();
+			hooks.log = err::println;
+			hooks.cancelled = interruption::requested;
+			if (!quiet) hooks.progress = new TrainingProgress(err);
 			result = Trainer.train(images, o, output, hooks);
-		}
-		finally {
-			finished.countDown();
-			try {
-				Runtime.getRuntime().removeShutdownHook(hook);
-			}
-			catch (final IllegalStateException e) {
-				// the JVM is already shutting down
-			}
 		}
 		err.printf(Locale.ROOT, "%s after %d steps, recent loss %.4g, sigma_max %.3f, %.1f s%n", result.cancelled ?
 			"stopped" : "done", result.steps, result.recentLoss, result.sigmaMax, result.seconds);

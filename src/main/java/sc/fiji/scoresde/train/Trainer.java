@@ -340,6 +340,7 @@ public final class Trainer {
 				}
 			}
 			if (cancelled) {
+				if (stretchCount > 0) recent = stretch / stretchCount;
 				TrainingCheckpoint.write(checkpoint, unet, ema, adam, step, scheduler, o, log);
 				hooks.log.accept("cancelled at step " + step + "; the checkpoint " + checkpoint + " resumes it (no " +
 					"pipeline was written)");
