@@ -107,7 +107,7 @@ final class EvaluateCommand implements Callable<Integer> {
 		final FrechetDistance.Gaussian noiseStats = FrechetDistance.Gaussian.of(pca.project(noise, count));
 
 		final Path modelPath = ModelLocator.locate(model, HubClient.Progress.NONE, err::println);
-		final float[] samples = new float[count * dims];
+		final float[] nhwc = new float[count * dims];
 		final long g0 = System.nanoTime();
 		try (LoadedModel loaded = LoadedModel.load(modelPath, DeviceChoice.parse(device).resolve(err::println),
 			err::println))
@@ -127,23 +127,18 @@ final class EvaluateCommand implements Callable<Integer> {
 				request.validate();
 				final GeneratedImages images = GenerationService.generate(loaded, request, new GenerationService
 					.Hooks());
-				// NHWC to planar CHW per image
-				for (int n = 0; n < images.batch; n++)
-					for (int ch = 0; ch < c; ch++)
-						for (int p = 0; p < h * w; p++)
-							samples[(done + n) * dims + ch * h * w + p] = images.nhwc[(n * h * w + p) * c + ch];
+				System.arraycopy(images.nhwc, 0, nhwc, done * dims, images.batch * dims);
 				done += images.batch;
 				err.printf(Locale.ROOT, "generated %d/%d (%.0f s)%n", done, count, (System.nanoTime() - g0) / 1e9);
 			}
 		}
-		if (saveSamples != null) {
-			final float[] nhwc = new float[samples.length];
-			for (int n = 0; n < count; n++)
-				for (int ch = 0; ch < c; ch++)
-					for (int p = 0; p < h * w; p++)
-						nhwc[(n * h * w + p) * c + ch] = samples[n * dims + ch * h * w + p];
-			NpyWriter.writeFloat32(saveSamples, nhwc, count, h, w, c);
-		}
+		if (saveSamples != null) NpyWriter.writeFloat32(saveSamples, nhwc, count, h, w, c);
+		// the PCA was fitted on planar (C, H, W) images, as training data are stored
+		final float[] samples = new float[nhwc.length];
+		for (int n = 0; n < count; n++)
+			for (int ch = 0; ch < c; ch++)
+				for (int p = 0; p < h * w; p++)
+					samples[n * dims + ch * h * w + p] = nhwc[(n * h * w + p) * c + ch];
 		final FrechetDistance.Gaussian modelStats = FrechetDistance.Gaussian.of(pca.project(samples, count));
 		final double a = FrechetDistance.distance(modelStats, ref);
 		final double b = FrechetDistance.distance(noiseStats, ref);
