@@ -119,10 +119,8 @@ final class Nn {
 		final int groups;
 		final int channels;
 		final float eps;
-		private volatile NDArray weight4;
-		private volatile NDArray bias4;
-		private volatile NDArray weightSource;
-		private volatile NDArray biasSource;
+		private final ChannelView weight4;
+		private final ChannelView bias4;
 		/** unit scale and zero shift for the normalised length, per length and device; owned by the model manager */
 		private final Map<String, NDArray[]> identity = new ConcurrentHashMap<>();
 
@@ -134,6 +132,8 @@ final class Nn {
 				" diffusers fails on this config too)");
 			this.weight = store.declare(join(key, "weight"), channels);
 			this.bias = store.declare(join(key, "bias"), channels);
+			this.weight4 = new ChannelView(weight);
+			this.bias4 = new ChannelView(bias);
 			this.groups = groups;
 			this.channels = channels;
 			this.eps = (float) eps;
@@ -156,37 +156,37 @@ final class Nn {
 			final NDArray normed = LayerNorm.layerNorm(grouped, new Shape(length), unit[0], unit[1], eps)
 				.singletonOrThrow().reshape(shape);
 			final NDManager scope = x.getManager();
-			return add(mul(normed, weight4(shape.dimension(), scope)), bias4(shape.dimension(), scope));
+			return add(mul(normed, weight4.get(shape.dimension(), scope)), bias4.get(shape.dimension(), scope));
 		}
 
-		/** (1, C, 1, 1) views of the affine parameters, made once per bound array (they share its storage). */
-		private NDArray weight4(final int dims, final NDManager scope) {
-			final NDArray w = weight.get();
-			// while autograd records (training), a fresh view per call: a cached one would carry a stale graph
-			if (recording()) {
-				final NDArray view = w.reshape(broadcastShape(dims));
-				view.attach(scope);
-				return view;
-			}
-			if (weight4 == null || weightSource != w) {
-				weight4 = w.reshape(broadcastShape(dims));
-				weightSource = w;
-			}
-			return weight4;
-		}
+		/**
+		 * A (1, C, 1, 1) view of an affine parameter, made once per bound array (it shares the array's storage); while
+		 * autograd records (training), a fresh view per call attached to the caller's scope, since a cached one would
+		 * carry a stale graph.
+		 */
+		private final class ChannelView {
 
-		private NDArray bias4(final int dims, final NDManager scope) {
-			final NDArray b = bias.get();
-			if (recording()) {
-				final NDArray view = b.reshape(broadcastShape(dims));
-				view.attach(scope);
+			private final Parameter parameter;
+			private volatile NDArray view;
+			private volatile NDArray source;
+
+			ChannelView(final Parameter parameter) {
+				this.parameter = parameter;
+			}
+
+			NDArray get(final int dims, final NDManager scope) {
+				final NDArray p = parameter.get();
+				if (recording()) {
+					final NDArray fresh = p.reshape(broadcastShape(dims));
+					fresh.attach(scope);
+					return fresh;
+				}
+				if (view == null || source != p) {
+					view = p.reshape(broadcastShape(dims));
+					source = p;
+				}
 				return view;
 			}
-			if (bias4 == null || biasSource != b) {
-				bias4 = b.reshape(broadcastShape(dims));
-				biasSource = b;
-			}
-			return bias4;
 		}
 
 		private Shape broadcastShape(final int dims) {
