@@ -3,20 +3,17 @@ package sc.fiji.scoresde.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import sc.fiji.scoresde.eval.FrechetDistance;
-import sc.fiji.scoresde.eval.PcaProjection;
+import sc.fiji.scoresde.eval.FrechetEvaluation;
+import sc.fiji.scoresde.eval.ModelSamples;
 import sc.fiji.scoresde.generate.DefaultModel;
 import sc.fiji.scoresde.generate.DeviceChoice;
-import sc.fiji.scoresde.generate.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationRequest;
-import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.generate.LoadedModel;
 import sc.fiji.scoresde.generate.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
@@ -87,62 +84,32 @@ final class EvaluateCommand implements Callable<Integer> {
 		final long t0 = System.nanoTime();
 		final TrainingImages trainSet = ImageSources.load(train, 0, pcaImages);
 		final TrainingImages testSet = ImageSources.load(test, 0, 0);
-		final int c = trainSet.channels, h = trainSet.images().get(0).height, w = trainSet.images().get(0).width;
-		final int dims = c * h * w;
-		if (testSet.channels != c || testSet.count() <= count) throw new IllegalArgumentException(test + " must " +
-			"hold more than " + count + " " + c + "-channel images");
-		final float[] trainPixels = flatten(trainSet, dims, trainSet.count(), 0);
-		final PcaProjection pca = PcaProjection.fit(trainPixels, trainSet.count(), dims, components);
+		final FrechetEvaluation fd = new FrechetEvaluation(trainSet, testSet, components, count);
 		err.printf(Locale.ROOT, "PCA: %d components of %d training images (%d values each), %.1f s%n", components,
-			trainSet.count(), dims, (System.nanoTime() - t0) / 1e9);
-		final int reference = testSet.count() - count;
-		final FrechetDistance.Gaussian ref = FrechetDistance.Gaussian.of(pca.project(flatten(testSet, dims, reference,
-			0), reference));
-		final FrechetDistance.Gaussian heldOut = FrechetDistance.Gaussian.of(pca.project(flatten(testSet, dims, count,
-			reference), count));
-		final float[] noise = new float[count * dims];
-		final Random random = new Random(seed);
-		for (int i = 0; i < noise.length; i++)
-			noise[i] = random.nextFloat();
-		final FrechetDistance.Gaussian noiseStats = FrechetDistance.Gaussian.of(pca.project(noise, count));
-
+			trainSet.count(), fd.dims, (System.nanoTime() - t0) / 1e9);
 		final Path modelPath = ModelLocator.locate(model, HubClient.Progress.NONE, err::println);
-		final float[] nhwc = new float[count * dims];
-		final long g0 = System.nanoTime();
+		final ModelSamples.Result samples;
+		final int c, h, w;
 		try (LoadedModel loaded = LoadedModel.load(modelPath, DeviceChoice.parse(device).resolve(err::println),
 			err::println))
 		{
-			if (loaded.unet().config().inChannels != c || loaded.unet().config().height() != h || loaded.unet()
-				.config().width() != w) throw new IllegalArgumentException("the model makes " + loaded.unet().config()
-					.inChannels + "×" + loaded.unet().config().height() + "×" + loaded.unet().config().width() +
-					" images, the data is " + c + "×" + h + "×" + w);
-			int done = 0;
-			for (int i = 0; done < count; i++) {
-				final GenerationRequest request = new GenerationRequest();
-				request.batch = Math.min(chunk, count - done);
-				request.steps = steps;
-				request.seed = seed + i;
-				request.sampler = sampler;
-				request.odeTolerance = odeTolerance;
-				request.validate();
-				final GeneratedImages images = GenerationService.generate(loaded, request, new GenerationService
-					.Hooks());
-				System.arraycopy(images.nhwc, 0, nhwc, done * dims, images.batch * dims);
-				done += images.batch;
-				err.printf(Locale.ROOT, "generated %d/%d (%.0f s)%n", done, count, (System.nanoTime() - g0) / 1e9);
-			}
+			checkShape(loaded, trainSet);
+			c = loaded.unet().config().inChannels;
+			h = loaded.unet().config().height();
+			w = loaded.unet().config().width();
+			final GenerationRequest request = new GenerationRequest();
+			request.steps = steps;
+			request.sampler = sampler;
+			request.odeTolerance = odeTolerance;
+			request.validate();
+			samples = ModelSamples.generate(loaded, request, count, chunk, seed, () -> false, done -> err.printf(
+				Locale.ROOT, "generated %d/%d (%.0f s)%n", done, count, (System.nanoTime() - t0) / 1e9));
 		}
-		if (saveSamples != null) NpyWriter.writeFloat32(saveSamples, nhwc, count, h, w, c);
-		// the PCA was fitted on planar (C, H, W) images, as training data are stored
-		final float[] samples = new float[nhwc.length];
-		for (int n = 0; n < count; n++)
-			for (int ch = 0; ch < c; ch++)
-				for (int p = 0; p < h * w; p++)
-					samples[n * dims + ch * h * w + p] = nhwc[(n * h * w + p) * c + ch];
-		final FrechetDistance.Gaussian modelStats = FrechetDistance.Gaussian.of(pca.project(samples, count));
-		final double a = FrechetDistance.distance(modelStats, ref);
-		final double b = FrechetDistance.distance(noiseStats, ref);
-		final double hc = FrechetDistance.distance(heldOut, ref);
+		if (saveSamples != null) NpyWriter.writeFloat32(saveSamples, samples.nhwc, count, h, w, c);
+		final double a = fd.distance(FrechetEvaluation.planar(samples.nhwc, count, h, w, c), count);
+		final double b = fd.noiseDistance(count, seed);
+		final double hc = fd.heldOutDistance();
+		final int reference = fd.reference;
 		out.printf(Locale.ROOT, "Fréchet distance on %d PCA components of %d training images, against test images " +
 			"0-%d:%n", components, trainSet.count(), reference - 1);
 		out.printf(Locale.ROOT, "  (a) model, %d samples (%s, %d steps, seeds %d..): %10.3f%n", count, sampler, steps,
@@ -158,14 +125,12 @@ final class EvaluateCommand implements Callable<Integer> {
 		return 0;
 	}
 
-	private static float[] flatten(final TrainingImages set, final int dims, final int n, final int from) {
-		final float[] out = new float[n * dims];
-		for (int i = 0; i < n; i++) {
-			final float[] v = set.images().get(from + i).chw;
-			if (v.length != dims) throw new IllegalArgumentException(set.images().get(from + i).source + " has " +
-				v.length + " values, not " + dims);
-			System.arraycopy(v, 0, out, i * dims, dims);
-		}
-		return out;
+	/** The model must make images of the data's shape. */
+	static void checkShape(final LoadedModel loaded, final TrainingImages data) {
+		final TrainingImages.Image first = data.images().get(0);
+		final sc.fiji.scoresde.model.UNet2DConfig m = loaded.unet().config();
+		if (m.inChannels != data.channels || m.height() != first.height || m.width() != first.width)
+			throw new IllegalArgumentException("the model makes " + m.inChannels + "×" + m.height() + "×" + m.width() +
+				" images, the data is " + data.channels + "×" + first.height + "×" + first.width);
 	}
 }

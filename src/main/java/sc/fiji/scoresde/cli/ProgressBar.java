@@ -12,6 +12,8 @@ final class ProgressBar implements SamplingListener {
 	private final PrintWriter err;
 	private final long start = System.nanoTime();
 	private long lastDraw;
+	private double sigma = Double.NaN;
+	private double fraction;
 
 	ProgressBar(final PrintWriter err) {
 		this.err = err;
@@ -23,7 +25,10 @@ final class ProgressBar implements SamplingListener {
 		if (done != total && now - lastDraw < 100_000_000L) return;
 		lastDraw = now;
 		if (total <= 0) {
-			err.printf("\r%d network calls (adaptive), %.1f s elapsed ", done, (now - start) / 1e9);
+			final int filled = (int) (WIDTH * fraction);
+			err.printf(java.util.Locale.ROOT, "\r[%s%s] %s, %d network calls (adaptive), %.1f s elapsed ", "#".repeat(
+				filled), " ".repeat(WIDTH - filled), Double.isNaN(sigma) ? "starting" : String.format(java.util.Locale.ROOT,
+					"sigma %.3g reached (%.0f %% of log sigma)", sigma, 100 * fraction), done, (now - start) / 1e9);
 			err.flush();
 			return;
 		}
@@ -34,5 +39,11 @@ final class ProgressBar implements SamplingListener {
 			filled), done, total, seconds, eta);
 		if (done == total) err.println();
 		err.flush();
+	}
+
+	@Override
+	public void noiseLevelReached(final double sigma, final double fraction) {
+		this.sigma = sigma;
+		this.fraction = fraction;
 	}
 }

@@ -4,28 +4,17 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-
-import javax.imageio.ImageIO;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import sc.fiji.scoresde.generate.Engines;
-import sc.fiji.scoresde.io.AtomicFiles;
 import sc.fiji.scoresde.sampling.GaussianMixtureScore;
 import sc.fiji.scoresde.sampling.MixtureBenchmark;
 import sc.fiji.scoresde.sampling.Sampler;
@@ -152,78 +141,17 @@ final class SamplerBenchCommand implements Callable<Integer> {
 	}
 
 	private static void plot(final List<Row> rows, final MixtureBenchmark.Errors floor, final Path file)
-		throws Exception
+		throws java.io.IOException
 	{
-		final int w = 1500, h = 480, panel = 500;
-		final BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-		final Graphics2D g = img.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-		g.setColor(Color.WHITE);
-		g.fillRect(0, 0, w, h);
 		final String[] titles = { "mode proportion error", "per-mode mean error (RMS)", "per-mode std error" };
-		final double[] floors = { floor.proportion, floor.mean, floor.std };
-		final Color[] colors = { new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214,
-			39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194) };
-		final Map<String, Color> colorOf = new LinkedHashMap<>();
-		for (final Row r : rows)
-			colorOf.putIfAbsent(r.sampler, colors[colorOf.size() % colors.length]);
+		final List<CallsPlot.Panel> panels = new ArrayList<>();
 		for (int p = 0; p < 3; p++) {
-			final int x0 = p * panel + 60, y0 = 40, pw = panel - 80, ph = h - 110;
-			double lo = Double.MAX_VALUE, hi = 0;
-			for (final Row r : rows) {
-				final double v = metric(r.errors, p);
-				if (v > 0 && Double.isFinite(v)) {
-					lo = Math.min(lo, v);
-					hi = Math.max(hi, v);
-				}
-			}
-			lo = Math.min(lo, floors[p]) / 1.5;
-			hi = hi * 1.5;
-			final double cLo = Math.log10(5), cHi = Math.log10(6000);
-			final double yLo = Math.log10(Math.max(lo, 1e-8)), yHi = Math.log10(Math.max(hi, 1e-7));
-			g.setColor(Color.BLACK);
-			g.setStroke(new BasicStroke(1));
-			g.drawRect(x0, y0, pw, ph);
-			g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-			g.drawString(titles[p], x0, y0 - 12);
-			g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-			for (final int c : new int[] { 10, 100, 1000 }) {
-				final int px = x0 + (int) ((Math.log10(c) - cLo) / (cHi - cLo) * pw);
-				g.drawString(Integer.toString(c), px - 8, y0 + ph + 15);
-			}
-			g.drawString("network calls", x0 + pw / 2 - 35, y0 + ph + 32);
-			for (int e = (int) Math.floor(yLo); e <= Math.ceil(yHi); e++) {
-				final int py = y0 + ph - (int) ((e - yLo) / (yHi - yLo) * ph);
-				if (py >= y0 && py <= y0 + ph) g.drawString("1e" + e, x0 - 40, py + 4);
-			}
-			final int fy = y0 + ph - (int) ((Math.log10(floors[p]) - yLo) / (yHi - yLo) * ph);
-			g.setColor(Color.GRAY);
-			g.setStroke(new BasicStroke(1, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] { 6, 4 }, 0));
-			g.drawLine(x0, fy, x0 + pw, fy);
-			g.drawString("exact samples", x0 + 5, fy - 4);
-			int legend = 0;
-			for (final Map.Entry<String, Color> e : colorOf.entrySet()) {
-				g.setColor(e.getValue());
-				g.setStroke(new BasicStroke(2));
-				int px = -1, py = -1;
-				for (final Row r : rows) {
-					if (!r.sampler.equals(e.getKey())) continue;
-					final double v = metric(r.errors, p);
-					if (!(v > 0) || !Double.isFinite(v)) continue;
-					final int qx = x0 + (int) ((Math.log10(r.calls) - cLo) / (cHi - cLo) * pw);
-					final int qy = y0 + ph - (int) ((Math.log10(v) - yLo) / (yHi - yLo) * ph);
-					g.fillOval(qx - 3, qy - 3, 6, 6);
-					if (px >= 0) g.drawLine(px, py, qx, qy);
-					px = qx;
-					py = qy;
-				}
-				if (p == 0) {
-					g.drawString(e.getKey(), x0 + pw - 110, y0 + 18 + 14 * legend++);
-				}
-			}
+			final CallsPlot.Panel panel = new CallsPlot.Panel(titles[p]).reference(metric(floor, p), "exact samples");
+			for (final Row r : rows)
+				panel.point(r.sampler, r.calls, metric(r.errors, p));
+			panels.add(panel);
 		}
-		g.dispose();
-		AtomicFiles.write(file, o -> ImageIO.write(img, "png", o));
+		CallsPlot.write(panels, 5, 6000, file);
 	}
 
 	private static double metric(final MixtureBenchmark.Errors e, final int p) {

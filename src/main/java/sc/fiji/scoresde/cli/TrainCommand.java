@@ -92,6 +92,19 @@ final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
 	private String device;
 
+	@Option(names = "--weighting", defaultValue = "paper", description = "loss weight per noise level: paper " +
+		"(score_sde's, w = 1) or edm (w = 1 + sigma^2/sigma_data^2, Karras et al. 2022: large noise levels count as " +
+		"much as small ones) (default: ${DEFAULT-VALUE})")
+	private String weighting;
+
+	@Option(names = "--sigma-data", defaultValue = "0", description = "sigma_data of --weighting edm; 0: the " +
+		"standard deviation of the training pixels (default: ${DEFAULT-VALUE})")
+	private double sigmaData;
+
+	@Option(names = "--init", paramLabel = "MODEL", description = "start from this pipeline's weights (its " +
+		"architecture and sigma range) instead of fresh ones: fine-tuning")
+	private String init;
+
 	@Option(names = "--quiet", description = "no progress line")
 	private boolean quiet;
 
@@ -116,6 +129,9 @@ final class TrainCommand implements Callable<Integer> {
 		o.resume = resume;
 		o.device = device;
 		o.limit = limit;
+		o.weighting = weighting;
+		o.sigmaData = sigmaData;
+		o.init = init;
 		o.validate();
 		final TrainingImages images = ImageSources.load(data, channels, limit);
 		err.printf(Locale.ROOT, "data: %d images from %s (%s)%n", images.count(), data, images.scaling);

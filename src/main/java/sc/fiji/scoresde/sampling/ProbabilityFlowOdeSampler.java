@@ -116,6 +116,8 @@ public final class ProbabilityFlowOdeSampler implements Sampler {
 						tau += h;
 						y = yNew;
 						fy = k[6];
+						// t is linear in log σ, so τ/(1 − ε) is the share of the log-σ range covered
+						control.reached(sde.sigma(1 - tau), tau / end);
 						h *= errorNorm == 0 ? 10 : Math.min(10, 0.9 * Math.pow(errorNorm, -0.2));
 					}
 					else h *= Math.max(0.2, 0.9 * Math.pow(errorNorm, -0.2));

@@ -49,6 +49,10 @@ public final class SamplingControl {
 		return score;
 	}
 
+	void reached(final double sigma, final double fraction) {
+		listener.noiseLevelReached(sigma, Math.max(0, Math.min(1, fraction)));
+	}
+
 	void observe(final String name, final NDArray value) {
 		if (observer != null) observer.observe(name, value);
 	}

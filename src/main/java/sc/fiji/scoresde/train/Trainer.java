@@ -29,6 +29,7 @@ import sc.fiji.scoresde.generate.Engines;
 import sc.fiji.scoresde.io.AtomicFiles;
 import sc.fiji.scoresde.io.HostTensor;
 import sc.fiji.scoresde.io.ModelFormatException;
+import sc.fiji.scoresde.io.PipelineFolder;
 import sc.fiji.scoresde.io.PipelineWriter;
 import sc.fiji.scoresde.model.ModelConfigException;
 import sc.fiji.scoresde.model.Parameter;
@@ -153,6 +154,21 @@ public final class Trainer {
 		}
 	}
 
+	private static PipelineFolder openInit(final String path) throws IOException {
+		try {
+			final PipelineFolder f = PipelineFolder.open(Paths.get(path), true);
+			if (!"fourier".equals(f.unetConfig.timeEmbeddingType)) throw new IllegalArgumentException(f.unetConfigFile +
+				": time_embedding_type must be \"fourier\" for a VE score model to start from; it is \"" + f.unetConfig
+					.timeEmbeddingType + "\"");
+			if (f.unetConfig.sampleSize == null) throw new IllegalArgumentException(f.unetConfigFile + " has no " +
+				"sample_size, so the training crop size is unknown");
+			return f;
+		}
+		catch (final ModelConfigException e) {
+			throw new ModelFormatException(e.getMessage(), e);
+		}
+	}
+
 	/** The seed of step k's draws: a SplitMix64 finaliser of (seed, k). */
 	static long stepSeed(final long seed, final long step) {
 		long z = seed + 0x9E3779B97F4A7C15L * (step + 1);
@@ -185,7 +201,14 @@ public final class Trainer {
 			}
 			else if (Files.exists(output)) throw new IllegalArgumentException(output + " is a file, not a folder");
 		}
-		final UNet2DConfig config = resumed != null ? resumed.unetConfig() : architecture(o.architecture, o.size, data);
+		final PipelineFolder init = o.init != null && resumed == null ? openInit(o.init) : null;
+		final UNet2DConfig config = resumed != null ? resumed.unetConfig() : init != null ? init.unetConfig : architecture(
+			o.architecture, o.size, data);
+		if (init != null) {
+			if (init.unetConfig.inChannels != data.channels) throw new IllegalArgumentException(init.root + " makes " +
+				init.unetConfig.inChannels + "-channel images; this data has " + data.channels);
+			data.checkCrop(config.height(), config.width());
+		}
 		if (resumed != null) {
 			if (resumed.channels() != data.channels) throw new IllegalArgumentException(checkpoint + " was trained on " +
 				resumed.channels() + "-channel images; this data has " + data.channels);
@@ -195,6 +218,7 @@ public final class Trainer {
 		final double sigmaMax;
 		if (resumed != null) sigmaMax = resumed.scheduler().sigmaMax;
 		else if (o.sigmaMax > 0) sigmaMax = o.sigmaMax;
+		else if (init != null) sigmaMax = init.schedulerConfig.sigmaMax;
 		else {
 			sigmaMax = data.largestPairwiseDistance(side, side);
 			if (!(sigmaMax > o.sigmaMin)) throw new IllegalArgumentException(String.format(Locale.ROOT, "sigma_max " +
@@ -211,9 +235,24 @@ public final class Trainer {
 			scheduler.sigmaMin = resumed.scheduler().sigmaMin;
 			scheduler.samplingEps = resumed.scheduler().samplingEps;
 		}
+		else if (init != null) {
+			scheduler.sigmaMin = init.schedulerConfig.sigmaMin;
+			scheduler.samplingEps = init.schedulerConfig.samplingEps;
+		}
 		scheduler.validate("training");
+		if (resumed != null) {
+			// a resumed run keeps the loss it was started with
+			o.weighting = resumed.option("weighting") != null ? resumed.option("weighting") : "paper";
+			o.sigmaData = resumed.option("sigma_data") != null ? Double.parseDouble(resumed.option("sigma_data")) : 0;
+		}
+		final DenoisingScoreMatching.Weighting weighting = DenoisingScoreMatching.Weighting.parse(o.weighting);
+		if (weighting == DenoisingScoreMatching.Weighting.EDM && o.sigmaData == 0) {
+			o.sigmaData = data.pixelStd();
+			hooks.log.accept(String.format(Locale.ROOT, "sigma_data %.4f: the standard deviation of the training " +
+				"pixels", o.sigmaData));
+		}
 		final DenoisingScoreMatching dsm = new DenoisingScoreMatching(new VeSde(scheduler.sigmaMin, sigmaMax,
-			scheduler.samplingEps));
+			scheduler.samplingEps), weighting, o.sigmaData > 0 ? o.sigmaData : 1);
 
 		final Device device = DeviceChoice.parse(o.device).resolve(hooks.log);
 		final Engine engine = Engines.pytorch();
@@ -231,7 +270,11 @@ public final class Trainer {
 			int step;
 			final List<String> log = new ArrayList<>();
 			if (resumed == null) {
-				unet.loadWeights(WeightInit.stateDict(unet, o.seed), "initial weights", hooks.log);
+				if (init != null) {
+					unet.loadWeights(init.readWeights(), init.weightsFile.toString(), hooks.log);
+					hooks.log.accept("starting from the weights of " + init.weightsFile);
+				}
+				else unet.loadWeights(WeightInit.stateDict(unet, o.seed), "initial weights", hooks.log);
 				ema.start(unet.parameters().parameters().values());
 				step = 0;
 				log.add("step\tloss\tlearning_rate\tgrad_norm\tseconds");

@@ -141,6 +141,19 @@ public final class TrainingCheckpoint {
 		return Long.parseLong(metadata.get("ema_updates"));
 	}
 
+	/** A value of the options the run was started with, as text; null when the checkpoint's options lack it. */
+	public String option(final String key) {
+		final String json = metadata.get("options");
+		if (json == null) return null;
+		try {
+			final com.google.gson.JsonElement v = com.google.gson.JsonParser.parseString(json).getAsJsonObject().get(key);
+			return v == null || v.isJsonNull() ? null : v.getAsString();
+		}
+		catch (final RuntimeException e) {
+			return null;
+		}
+	}
+
 	/** The tensors under a prefix, keys without it. */
 	public Map<String, HostTensor> section(final String prefix) {
 		final Map<String, HostTensor> out = new LinkedHashMap<>();

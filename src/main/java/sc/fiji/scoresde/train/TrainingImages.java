@@ -112,4 +112,19 @@ public final class TrainingImages {
 		}
 		return IdxImages.largestPairwiseDistance(crops, Math.min(n, images.size()), dims, n);
 	}
+
+	/** The standard deviation of all pixel values (σ_data of the EDM loss weighting). */
+	public double pixelStd() {
+		double sum = 0, sq = 0;
+		long n = 0;
+		for (final Image im : images) {
+			for (final float v : im.chw) {
+				sum += v;
+				sq += v * (double) v;
+			}
+			n += im.chw.length;
+		}
+		final double mean = sum / n;
+		return Math.sqrt(Math.max(0, sq / n - mean * mean));
+	}
 }

@@ -33,6 +33,12 @@ public final class TrainingOptions {
 	public String device = "auto";
 	/** at most this many images are read (all when ≤ 0) */
 	public int limit = 0;
+	/** loss weight per noise level: paper (w = 1) or edm (w = 1 + σ²/σ_data²) */
+	public String weighting = "paper";
+	/** σ_data of the edm weighting; 0: the standard deviation of the training pixels */
+	public double sigmaData = 0;
+	/** a pipeline or UNet folder whose weights start the run (architecture and σ range come from it); null: fresh */
+	public String init;
 
 	public int warmupSteps() {
 		return warmup >= 0 ? warmup : Math.min(5000, steps / 10);
@@ -52,6 +58,11 @@ public final class TrainingOptions {
 			"data) or above sigma_min, got " + sigmaMax);
 		check(eps > 0 && eps < 1, "eps must be in (0, 1), got " + eps);
 		check(checkpointEvery >= 1, "checkpoint interval must be at least 1 step, got " + checkpointEvery);
+		DenoisingScoreMatching.Weighting.parse(weighting);
+		check(sigmaData >= 0 && Double.isFinite(sigmaData), "sigma_data must be 0 (from the data) or positive, got " +
+			sigmaData);
+		check(!(resume && init != null), "resume continues the output folder's run; it cannot start from another " +
+			"model (init) as well");
 		check(gradClip != 0 && Double.isFinite(gradClip), "gradient clip must be positive (or negative: none), got " +
 			gradClip);
 	}
@@ -78,12 +89,15 @@ public final class TrainingOptions {
 		o.addProperty("flips", flips);
 		o.addProperty("seed", seed);
 		o.addProperty("limit", limit);
+		o.addProperty("weighting", weighting);
+		o.addProperty("sigma_data", sigmaData);
+		if (init != null) o.addProperty("init", init);
 		return new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n";
 	}
 
 	@Override
 	public String toString() {
-		return String.format(Locale.ROOT, "%d steps, batch %d, lr %s (warm-up %d), clip %s, EMA %s, seed %d",
-			steps, batch, learningRate, warmupSteps(), gradClip, emaDecay, seed);
+		return String.format(Locale.ROOT, "%d steps, batch %d, lr %s (warm-up %d), clip %s, EMA %s, seed %d, " +
+			"weighting %s", steps, batch, learningRate, warmupSteps(), gradClip, emaDecay, seed, weighting);
 	}
 }

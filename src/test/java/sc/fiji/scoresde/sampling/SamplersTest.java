@@ -154,4 +154,34 @@ class SamplersTest {
 			4, new SamplingControl()));
 		assertTrue(e.getMessage().contains("more than 30 network calls"), e.getMessage());
 	}
+
+	@Test
+	void odeProgressReportsTheNoiseLevelReachedFromSigmaMaxToTheEnd() {
+		final java.util.List<double[]> reached = new java.util.ArrayList<>();
+		final SamplingControl control = new SamplingControl().listener(new SamplingListener() {
+
+			@Override
+			public void networkCallDone(final int done, final int total) {
+				assertEquals(-1, total);
+			}
+
+			@Override
+			public void noiseLevelReached(final double sigma, final double fraction) {
+				reached.add(new double[] { sigma, fraction });
+			}
+		});
+		run(sampler("ode", 1), mixture, 8, control);
+		assertTrue(reached.size() >= 3, "steps reported: " + reached.size());
+		for (int i = 1; i < reached.size(); i++) {
+			assertTrue(reached.get(i)[0] < reached.get(i - 1)[0], "sigma falls step by step");
+			assertTrue(reached.get(i)[1] > reached.get(i - 1)[1], "the fraction grows step by step");
+		}
+		final double[] last = reached.get(reached.size() - 1);
+		assertEquals(1, last[1], 1e-12);
+		assertEquals(VeSde.of(config).sigma(config.samplingEps), last[0], 1e-9);
+		// log σ is linear in t: the fraction of a step is the share of log(σmax/σ) in log(σmax/σ(ε))
+		final double[] mid = reached.get(reached.size() / 2);
+		final double share = Math.log(config.sigmaMax / mid[0]) / Math.log(config.sigmaMax / last[0]);
+		assertEquals(share, mid[1], 1e-9);
+	}
 }

@@ -1,0 +1,90 @@
+package sc.fiji.scoresde.eval;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+
+import sc.fiji.scoresde.sampling.SamplingCancelledException;
+import sc.fiji.scoresde.sampling.ScoreModel;
+
+/**
+ * How well a score model denoises at each noise level: clean images x get noise σz, and the model's denoiser
+ * D(x̃) = x̃ + σ²·s(x̃, σ) (Tweedie's formula: the posterior mean when s is the true score) is compared with x. The
+ * baseline is the best constant guess, the per-pixel mean of the images, which the exact denoiser approaches as σ
+ * grows; a model worse than it at some σ has not learned that noise level, and deterministic samplers (ode, heun)
+ * that pass through it inherit the error.
+ */
+public final class DenoiserError {
+
+	/** Root-mean-square errors per pixel at one σ. */
+	public static final class Row {
+
+		public final double sigma;
+		public final double model;
+		public final double mean;
+
+		Row(final double sigma, final double model, final double mean) {
+			this.sigma = sigma;
+			this.model = model;
+			this.mean = mean;
+		}
+	}
+
+	private DenoiserError() {}
+
+	/**
+	 * @param images n planar images of {@code dims} values each, in the model's [0, 1] range
+	 * @param shape (C, H, W) of one image
+	 * @param batch images per network call
+	 */
+	public static Row[] measure(final ScoreModel model, final Device device, final float[] images, final int n,
+		final long[] shape, final double[] sigmas, final int batch, final long seed, final BooleanSupplier cancelled)
+	{
+		final int dims = (int) (shape[0] * shape[1] * shape[2]);
+		final double[] pixelMean = new double[dims];
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < dims; j++)
+				pixelMean[j] += images[i * dims + j] / (double) n;
+		double meanSq = 0;
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < dims; j++) {
+				final double d = images[i * dims + j] - pixelMean[j];
+				meanSq += d * d;
+			}
+		final double meanRms = Math.sqrt(meanSq / ((double) n * dims));
+		final Row[] rows = new Row[sigmas.length];
+		try (NDManager base = NDManager.newBaseManager(device, "PyTorch")) {
+			for (int s = 0; s < sigmas.length; s++) {
+				final Random random = new Random(seed + s);
+				double sq = 0;
+				for (int from = 0; from < n; from += batch) {
+					if (cancelled.getAsBoolean()) throw new SamplingCancelledException(s, sigmas.length);
+					final int b = Math.min(batch, n - from);
+					final float[] chunk = new float[b * dims];
+					System.arraycopy(images, from * dims, chunk, 0, chunk.length);
+					final float[] z = new float[chunk.length];
+					for (int i = 0; i < z.length; i++)
+						z[i] = (float) random.nextGaussian();
+					try (NDManager step = base.newSubManager()) {
+						final Shape bs = new Shape(b, shape[0], shape[1], shape[2]);
+						final NDArray x = step.create(chunk, bs);
+						final NDArray noisy = x.add(step.create(z, bs).mul((float) sigmas[s]));
+						final NDArray denoised = tweedie(model, noisy, (float) sigmas[s]);
+						sq += denoised.sub(x).square().sum().getFloat();
+					}
+				}
+				rows[s] = new Row(sigmas[s], Math.sqrt(sq / ((double) n * dims)), meanRms);
+			}
+		}
+		return rows;
+	}
+
+	/** Tweedie's posterior mean x + σ²·s(x, σ), in the manager of x. */
+	public static NDArray tweedie(final ScoreModel model, final NDArray x, final float sigma) {
+		return x.add(model.score(x, sigma).mul(sigma * sigma));
+	}
+}
