@@ -49,4 +49,36 @@ class DenoisingScoreMatchingTest {
 		assertEquals(1.0, s[1], 1e-3);
 		assertEquals(100, s[2], 1e-2);
 	}
+
+	/**
+	 * EDM weighting: w(σ) = 1 + σ²/σ_data², so the loss of the exact score at σ is w(σ) times the paper's floor
+	 * ½·D·s²/(s² + σ²); at large σ the floor times w tends to ½·D·s²/σ_data², a constant instead of one that vanishes.
+	 */
+	@Test
+	void edmWeightingScalesEachSamplesLossByOnePlusSigmaSquaredOverSigmaData() {
+		final MixtureBenchmark gaussian = new MixtureBenchmark(1, 1, 4, 0.5, 1);
+		final int d = gaussian.dims(), n = 20000;
+		final VeSde sde = new VeSde(0.01, 50, 1e-5);
+		final DenoisingScoreMatching paper = new DenoisingScoreMatching(sde);
+		final DenoisingScoreMatching edm = new DenoisingScoreMatching(sde, DenoisingScoreMatching.Weighting.EDM, 0.5);
+		assertEquals(1 + 100 / 0.25, edm.weights(new float[] { 10f })[0], 1e-3);
+		assertEquals(1, paper.weights(new float[] { 10f })[0]);
+		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+			final GaussianMixtureScore exact = gaussian.score(m);
+			for (final float sigma : new float[] { 0.1f, 10f }) {
+				final NDArray x = m.create(gaussian.exactSamples(n, 3), new Shape(n, 1, 4, 4));
+				final NDArray z = m.randomNormal(new Shape(n, 1, 4, 4));
+				final NDArray sigmas = m.full(new Shape(n), sigma);
+				final double p = paper.loss((xx, s) -> exact.score(xx, sigma), x, sigmas, z).getFloat();
+				final double e = edm.loss((xx, s) -> exact.score(xx, sigma), x, sigmas, z).getFloat();
+				assertEquals((1 + sigma * sigma / 0.25) * p, e, 1e-4 * e, "sigma " + sigma);
+				final double floor = 0.5 * d * 0.25 / (0.25 + sigma * sigma) * (1 + sigma * sigma / 0.25);
+				assertEquals(floor, e, 0.03 * floor, "sigma " + sigma);
+			}
+		}
+		assertEquals(DenoisingScoreMatching.Weighting.EDM, DenoisingScoreMatching.Weighting.parse("edm"));
+		final IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(
+			IllegalArgumentException.class, () -> DenoisingScoreMatching.Weighting.parse("uniform"));
+		assertTrue(bad.getMessage().contains("'uniform'"), bad.getMessage());
+	}
 }

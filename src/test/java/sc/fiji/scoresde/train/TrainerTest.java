@@ -27,7 +27,9 @@ import sc.fiji.scoresde.generate.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.Fixtures;
 import sc.fiji.scoresde.io.HostTensor;
+import sc.fiji.scoresde.io.PipelineFolder;
 import sc.fiji.scoresde.io.SafeTensors;
 import sc.fiji.scoresde.model.UNet2DModel;
 
@@ -72,6 +74,8 @@ class TrainerTest {
 		final Map<String, HostTensor> saved = SafeTensors.read(out.resolve("unet/diffusion_pytorch_model.safetensors"));
 		final TrainingCheckpoint ckpt = TrainingCheckpoint.read(Trainer.checkpointFile(out));
 		final Map<String, HostTensor> ema = ckpt.section("ema/");
+		// diffusers' state dict names the Fourier weight twice (time_proj.weight and time_proj.W)
+		assertArrayEquals(saved.get("time_proj.weight").toFloatArray(), saved.remove("time_proj.W").toFloatArray());
 		assertEquals(ema.keySet(), saved.keySet());
 		for (final String k : saved.keySet())
 			assertArrayEquals(ema.get(k).toFloatArray(), saved.get(k).toFloatArray(), k);
@@ -96,6 +100,46 @@ class TrainerTest {
 			assertEquals(1, images.channels);
 			assertEquals(3 * 8 * 8, images.nhwc.length);
 		}
+	}
+
+	@Test
+	void aRunStartedFromAPipelineBeginsWithItsWeightsAndSigmaRange(@TempDir final Path dir) throws Exception {
+		final TrainingImages data = TrainingTestData.squares(64, 8, 1);
+		final Path first = dir.resolve("first"), tuned = dir.resolve("tuned");
+		final Trainer.Result r1 = Trainer.train(data, TrainingTestData.quick(3), first, new Trainer.Hooks());
+		final TrainingOptions o = TrainingTestData.quick(1);
+		o.init = first.toString();
+		o.architecture = "no such preset: init decides the architecture";
+		o.sigmaMin = 0.5;
+		o.weighting = "edm";
+		o.warmup = 10; // the first update of a warm-up has rate 0, so the weights stay those of the start
+		final List<String> log = new ArrayList<>();
+		final Trainer.Hooks hooks = new Trainer.Hooks();
+		hooks.log = log::add;
+		final Trainer.Result r2 = Trainer.train(data, o, tuned, hooks);
+		assertEquals(r1.sigmaMax, r2.sigmaMax, 0);
+		assertEquals(0.01, PipelineFolder.open(tuned, true).schedulerConfig.sigmaMin, 0, "sigma_min of the start");
+		final Map<String, HostTensor> a = SafeTensors.read(first.resolve("unet/diffusion_pytorch_model.safetensors"));
+		final Map<String, HostTensor> b = SafeTensors.read(tuned.resolve("unet/diffusion_pytorch_model.safetensors"));
+		assertEquals(a.keySet(), b.keySet());
+		for (final String k : a.keySet())
+			assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), k);
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("starting from the weights of")), String.join("\n", log));
+		final String options = Files.readString(tuned.resolve("training/options.json"));
+		assertTrue(options.contains("\"weighting\": \"edm\"") && options.contains("\"init\""), options);
+		assertEquals(data.pixelStd(), TrainingCheckpoint.read(Trainer.checkpointFile(tuned)).option("sigma_data") ==
+			null ? -1 : Double.parseDouble(TrainingCheckpoint.read(Trainer.checkpointFile(tuned)).option("sigma_data")),
+			1e-12);
+
+		// a start that does not fit the data, and init together with resume, are refused before anything is written
+		final TrainingOptions rgb = TrainingTestData.quick(1);
+		rgb.init = Fixtures.dir("ncsnpp-tiny").resolve("pipeline").toString();
+		assertMessage(() -> Trainer.train(data, rgb, dir.resolve("rgb"), new Trainer.Hooks()), "makes 3-channel images");
+		assertFalse(Files.exists(dir.resolve("rgb")));
+		final TrainingOptions both = TrainingTestData.quick(1);
+		both.init = first.toString();
+		both.resume = true;
+		assertMessage(() -> Trainer.train(data, both, first, new Trainer.Hooks()), "cannot start from another model");
 	}
 
 	@Test

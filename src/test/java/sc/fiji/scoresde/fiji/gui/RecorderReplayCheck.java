@@ -73,7 +73,7 @@ public final class RecorderReplayCheck {
 			.getLabel()).append('\n');
 		EventQueue.invokeLater(() -> ij.actionPerformed(new ActionEvent(item, ActionEvent.ACTION_PERFORMED, item
 			.getLabel())));
-		answer.join(60_000);
+		answer.join(300_000);
 		waitFor(() -> WindowManager.getCurrentImage() != null && WindowManager.getCurrentImage().getTitle()
 			.startsWith("Score SDE VE"), "the result window");
 		final ImagePlus first = WindowManager.getCurrentImage();
@@ -86,7 +86,7 @@ public final class RecorderReplayCheck {
 		final String recorded = recordedLine();
 		log.append("recorded: ").append(recorded).append('\n');
 		log.append("first: ").append(first.getTitle()).append(' ').append(first.getStackSize()).append('\n');
-		final int[][] pixels = pixels(first);
+		final Object[] pixels = pixels(first);
 		first.changes = false;
 		first.close();
 		Recorder.record = false;
@@ -100,25 +100,20 @@ public final class RecorderReplayCheck {
 		log.append("replay: ").append(replay.getTitle()).append(' ').append(replay.getStackSize()).append('\n');
 		final boolean same = Arrays.deepEquals(pixels, pixels(replay));
 		log.append("identical: ").append(same).append('\n');
+		if (shots != null) captureTrainDialog(ij, shots.resolve("train-dialog.png"), log);
 		return same ? 0 : 1;
 	}
 
 	private static void answerDialog(final String model, final Path shots, final StringBuilder log) {
 		try {
-			final GenericDialog[] found = new GenericDialog[1];
-			waitFor(() -> {
-				for (final Window w : Window.getWindows())
-					if (w instanceof GenericDialog && w.isShowing() && "Generate (VE)".equals(((GenericDialog) w)
-						.getTitle())) found[0] = (GenericDialog) w;
-				return found[0] != null;
-			}, "the Generate (VE) dialog");
-			final GenericDialog gd = found[0];
+			final GenericDialog gd = waitForDialog("Generate (VE)");
 			EventQueue.invokeAndWait(() -> {
 				((TextField) gd.getStringFields().get(0)).setText(model);
 				@SuppressWarnings("unchecked")
 				final Vector<TextField> numbers = gd.getNumericFields();
-				numbers.get(0).setText("2"); // images
-				numbers.get(1).setText("4"); // steps
+				// screenshots show real images of the bundled model; the test itself keeps the run short
+				numbers.get(0).setText(shots != null ? "8" : "2"); // images
+				numbers.get(1).setText(shots != null ? "200" : "4"); // steps
 			});
 			Thread.sleep(500);
 			if (shots != null) capture(gd, shots.resolve("dialog.png"));
@@ -128,6 +123,32 @@ public final class RecorderReplayCheck {
 		catch (final Exception e) {
 			log.append("dialog: ").append(e).append('\n');
 		}
+	}
+
+	/** Opens Train Score Model (VE)... from the menu, takes its dialog's picture and cancels it. */
+	private static void captureTrainDialog(final ImageJ ij, final Path file, final StringBuilder log) throws Exception {
+		final java.awt.MenuItem item = findMenuItem(Menus.getMenuBar(), "Train Score Model (VE)...");
+		if (item == null) throw new IllegalStateException("no Train Score Model (VE)... item in the menu bar");
+		EventQueue.invokeLater(() -> ij.actionPerformed(new ActionEvent(item, ActionEvent.ACTION_PERFORMED, item
+			.getLabel())));
+		final GenericDialog gd = waitForDialog("Train Score Model (VE)");
+		Thread.sleep(500);
+		capture(gd, file);
+		final Button cancel = gd.getButtons()[1];
+		EventQueue.invokeLater(() -> gd.actionPerformed(new ActionEvent(cancel, ActionEvent.ACTION_PERFORMED,
+			"Cancel")));
+		log.append("train dialog: captured\n");
+	}
+
+	private static GenericDialog waitForDialog(final String title) throws Exception {
+		final GenericDialog[] found = new GenericDialog[1];
+		waitFor(() -> {
+			for (final Window w : Window.getWindows())
+				if (w instanceof GenericDialog && w.isShowing() && title.equals(((GenericDialog) w).getTitle()))
+					found[0] = (GenericDialog) w;
+			return found[0] != null;
+		}, "the " + title + " dialog");
+		return found[0];
 	}
 
 	private static java.awt.MenuItem findMenuItem(final java.awt.MenuBar bar, final String label) {
@@ -163,10 +184,11 @@ public final class RecorderReplayCheck {
 		return found;
 	}
 
-	private static int[][] pixels(final ImagePlus imp) {
-		final int[][] out = new int[imp.getStackSize()][];
+	/** Copies of the planes' pixel arrays (bytes for a grey model's stack, ints for RGB). */
+	private static Object[] pixels(final ImagePlus imp) {
+		final Object[] out = new Object[imp.getStackSize()];
 		for (int i = 0; i < out.length; i++)
-			out[i] = ((int[]) imp.getStack().getProcessor(i + 1).getPixels()).clone();
+			out[i] = imp.getStack().getProcessor(i + 1).getPixelsCopy();
 		return out;
 	}
 
@@ -182,7 +204,7 @@ public final class RecorderReplayCheck {
 	}
 
 	private static void waitFor(final Condition c, final String what) throws Exception {
-		final long end = System.currentTimeMillis() + 60_000;
+		final long end = System.currentTimeMillis() + 300_000;
 		while (!c.holds()) {
 			if (System.currentTimeMillis() > end) throw new IllegalStateException("timed out waiting for " + what);
 			Thread.sleep(50);
