@@ -93,4 +93,23 @@ public final class Fixtures {
 		assertTrue(maxDiff <= bound, what + ": max |Δ| " + maxDiff + " at " + worst + " (ref " + (worst >= 0
 			? ref[worst] : 0) + ", got " + (worst >= 0 ? actual[worst] : 0) + ") exceeds " + bound);
 	}
+
+	/**
+	 * The fixture run's final image against ours. The image is the clipped last predictor mean, a difference of terms
+	 * as large as that tensor (2416 for ncsnpp-tiny), so its pixels carry float32 rounding of about one ulp at that
+	 * scale (2.4e-4), more than 1e-4 absolute: the summation order of the CPU kernels moves them by up to 1.6e-4 (AMD
+	 * EPYC, or one thread), 5.8e-5 elsewhere. The bound is the larger of 1e-4 and two ulps of the unclipped tensor —
+	 * still far tighter than the 1e-4 · max |ref| that tensor itself is held to.
+	 */
+	public static void assertFinalImageClose(final String what, final String fixture, final float[] actualNhwc)
+		throws IOException
+	{
+		final Map<String, HostTensor> ref = tensors(fixture, "trajectory.safetensors");
+		String last = null;
+		for (int i = 0; ref.containsKey("step" + i + ".pred.sample_mean"); i++)
+			last = "step" + i + ".pred.sample_mean";
+		final double scale = maxAbs(ref.get(last).toFloatArray());
+		final double bound = Math.max(1e-4, 2 * Math.ulp((float) scale));
+		assertClose(what, ref.get("image.float_nhwc").toFloatArray(), actualNhwc, bound);
+	}
 }

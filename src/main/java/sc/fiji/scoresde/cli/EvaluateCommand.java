@@ -17,6 +17,7 @@ import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.LoadedModel;
 import sc.fiji.scoresde.generate.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
+import sc.fiji.scoresde.sampling.SamplerOptions;
 import sc.fiji.scoresde.io.NpyWriter;
 import sc.fiji.scoresde.train.ImageSources;
 import sc.fiji.scoresde.train.TrainingImages;
@@ -59,7 +60,7 @@ final class EvaluateCommand implements Callable<Integer> {
 	@Option(names = "--steps", defaultValue = "2000", description = "(default: ${DEFAULT-VALUE})")
 	private int steps;
 
-	@Option(names = "--ode-tolerance", defaultValue = "1e-5", description = "(default: ${DEFAULT-VALUE})")
+	@Option(names = "--ode-tolerance", defaultValue = SamplerOptions.DEFAULT_ODE_TOLERANCE, description = "(default: ${DEFAULT-VALUE})")
 	private double odeTolerance;
 
 	@Option(names = "--seed", defaultValue = "0", description = "seed of the first chunk of samples; chunk i uses " +

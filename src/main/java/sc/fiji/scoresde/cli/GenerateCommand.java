@@ -17,6 +17,7 @@ import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.generate.LoadedModel;
 import sc.fiji.scoresde.generate.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
+import sc.fiji.scoresde.sampling.SamplerOptions;
 import sc.fiji.scoresde.imagej.TiffStackWriter;
 import sc.fiji.scoresde.io.NpyWriter;
 import sc.fiji.scoresde.io.PngWriter;
@@ -56,7 +57,7 @@ final class GenerateCommand implements Callable<Integer> {
 		"(default: ${DEFAULT-VALUE})")
 	private String sampler;
 
-	@Option(names = "--ode-tolerance", defaultValue = "1e-5", description = "rtol = atol of the ode sampler " +
+	@Option(names = "--ode-tolerance", defaultValue = SamplerOptions.DEFAULT_ODE_TOLERANCE, description = "rtol = atol of the ode sampler " +
 		"(default: ${DEFAULT-VALUE})")
 	private double odeTolerance;
 

@@ -51,7 +51,7 @@ public final class GenerateOptions {
 	/** see {@link sc.fiji.scoresde.sampling.SamplerOptions#NAMES} */
 	public String sampler = "pc";
 	/** rtol = atol of the ode sampler */
-	public double tolerance = 1e-5;
+	public double tolerance = Double.parseDouble(sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_ODE_TOLERANCE);
 	/** S_churn of the heun sampler */
 	public double churn = 0;
 

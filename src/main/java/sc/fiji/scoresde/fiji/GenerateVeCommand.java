@@ -69,7 +69,7 @@ public class GenerateVeCommand extends DynamicCommand {
 	private String sampler = "pc";
 
 	@Parameter(label = "ODE tolerance (ode sampler)")
-	private double tolerance = 1e-5;
+	private double tolerance = Double.parseDouble(sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_ODE_TOLERANCE);
 
 	@Parameter(label = "Churn (heun sampler)", min = "0")
 	private double churn = 0;

@@ -16,7 +16,7 @@ public final class GenerationRequest {
 	public Integer correctSteps;
 	/** which sampler: pc (diffusers' loop, default), ode, heun, em, ancestral, reverse-diffusion, ald */
 	public String sampler = "pc";
-	public double odeTolerance = 1e-5;
+	public double odeTolerance = Double.parseDouble(sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_ODE_TOLERANCE);
 	public double churn = 0;
 
 	/** The sampler options these settings describe. */

@@ -54,6 +54,23 @@ class DiffusersKeySetTest {
 		if (ours.containsKey("time_proj.weight")) assertSame(full.get("time_proj.weight"), full.get("time_proj.W"));
 	}
 
+	/**
+	 * The bundled model (Fourier embedding with DDPM-style blocks, a combination no fixture has): its file holds the
+	 * parameters of the module tree plus the second name of the Fourier weight, as diffusers' state dict does.
+	 */
+	@org.junit.jupiter.api.Test
+	void theBundledModelHasTheFourierWeightUnderBothNames() throws Exception {
+		final Path folder = sc.fiji.scoresde.generate.DefaultModel.extract();
+		try (LoadedModel model = LoadedModel.load(folder, Device.cpu(), w -> {})) {
+			final Set<String> expected = new TreeSet<>(model.unet().parameters().parameters().keySet());
+			expected.add("time_proj.W");
+			final Map<String, HostTensor> file = SafeTensors.read(model.folder().weightsFile);
+			assertEquals(expected, new TreeSet<>(file.keySet()));
+			assertEquals(Arrays.toString(file.get("time_proj.weight").toFloatArray()), Arrays.toString(file.get(
+				"time_proj.W").toFloatArray()));
+		}
+	}
+
 	static Set<String> expectedKeys(final String fixture) throws Exception {
 		try (InputStream in = DiffusersKeySetTest.class.getResourceAsStream("/diffusers-state-dict-keys/" + fixture +
 			".txt"))

@@ -111,9 +111,10 @@ public final class RecorderReplayCheck {
 				((TextField) gd.getStringFields().get(0)).setText(model);
 				@SuppressWarnings("unchecked")
 				final Vector<TextField> numbers = gd.getNumericFields();
-				// screenshots show real images of the bundled model; the test itself keeps the run short
-				numbers.get(0).setText(shots != null ? "8" : "2"); // images
-				numbers.get(1).setText(shots != null ? "200" : "4"); // steps
+				// with the bundled model (empty model field: the README's screenshots) real images; else a short run
+				final boolean bundled = model.isEmpty();
+				numbers.get(0).setText(bundled ? "8" : "2"); // images
+				numbers.get(1).setText(bundled ? "200" : "4"); // steps
 			});
 			Thread.sleep(500);
 			if (shots != null) capture(gd, shots.resolve("dialog.png"));

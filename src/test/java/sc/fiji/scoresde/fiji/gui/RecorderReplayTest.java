@@ -65,6 +65,8 @@ class RecorderReplayTest {
 		assertTrue(text.contains("images=2") && text.contains("steps=4"), text);
 		assertTrue(text.contains("menu: Score SDE > Generate (VE)..."), "opened from the Plugins > Score SDE menu: " + text);
 		assertTrue(Files.size(work.resolve("shots/dialog.png")) > 0 && Files.size(work.resolve(
-			"shots/result-window.png")) > 0, "screenshots taken");
+			"shots/result-window.png")) > 0 && Files.size(work.resolve("shots/train-dialog.png")) > 0,
+			"screenshots taken");
+		assertTrue(text.contains("train dialog: captured"), "the Train Score Model (VE) dialog opened: " + text);
 	}
 }
