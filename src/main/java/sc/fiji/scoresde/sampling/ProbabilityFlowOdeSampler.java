@@ -113,15 +113,22 @@ public final class ProbabilityFlowOdeSampler implements Sampler {
 					final double errorNorm = norm(err, y, yNew);
 					if (errorNorm <= 1) {
 						accepted = true;
-						tau += h;
+						// a step cut to the end lands on it exactly: τ + (end − τ) can round short of end and cost a
+						// needless tiny step of 7 calls
+						tau = h >= end - tau ? end : tau + h;
 						y = yNew;
 						fy = k[6];
 						// t is linear in log σ, so τ/(1 − ε) is the share of the log-σ range covered
 						control.reached(sde.sigma(1 - tau), tau / end);
 						h *= errorNorm == 0 ? 10 : Math.min(10, 0.9 * Math.pow(errorNorm, -0.2));
 					}
-					else h *= Math.max(0.2, 0.9 * Math.pow(errorNorm, -0.2));
-					if (h < 1e-12) throw new IllegalStateException("the ODE step size underflowed at t = " + (1 - tau));
+					else {
+						h *= Math.max(0.2, 0.9 * Math.pow(errorNorm, -0.2));
+						// only a rejected step can underflow: an accepted one may be tiny because it was cut to reach
+						// the end exactly (as scipy's t_bound clamp), which is not a failure
+						if (h < 1e-12) throw new IllegalStateException("the ODE step size underflowed at t = " + (1 -
+							tau));
+					}
 				}
 				y.attach(manager);
 				fy.attach(manager);
