@@ -82,13 +82,20 @@ class TrainCommandTest {
 		return file;
 	}
 
-	@Test
-	void evaluatePrintsTheThreeFrechetDistances(@TempDir final Path dir) throws Exception {
+	/** Bar images as idx training (200) and test (300) files in dir, and a tiny model trained 2 steps on them. */
+	private static Path barsAndABarelyTrainedModel(final Path dir) throws Exception {
 		final Path train = barsIdx(dir.resolve("train-images-idx3-ubyte"), 200, 1);
-		final Path test = barsIdx(dir.resolve("t10k-images-idx3-ubyte"), 300, 2);
+		barsIdx(dir.resolve("t10k-images-idx3-ubyte"), 300, 2);
 		final Path model = dir.resolve("model");
 		assertEquals(0, GenerateCommandTest.run("train", "--data", train.toString(), "--output", model.toString(),
 			"--architecture", tinyArchitecture(), "--steps", "2", "--batch", "4", "--quiet").code);
+		return model;
+	}
+
+	@Test
+	void evaluatePrintsTheThreeFrechetDistances(@TempDir final Path dir) throws Exception {
+		final Path train = dir.resolve("train-images-idx3-ubyte"), test = dir.resolve("t10k-images-idx3-ubyte");
+		final Path model = barsAndABarelyTrainedModel(dir);
 		final GenerateCommandTest.Result r = GenerateCommandTest.run("evaluate", "--model", model.toString(),
 			"--train", train.toString(), "--test", test.toString(), "--count", "100", "--components", "4",
 			"--sampler", "heun", "--steps", "3", "--chunk", "50");
@@ -107,11 +114,8 @@ class TrainCommandTest {
 
 	@Test
 	void benchQualityPrintsTheDenoiserTableAndOneFrechetRowPerRun(@TempDir final Path dir) throws Exception {
-		final Path train = barsIdx(dir.resolve("train-images-idx3-ubyte"), 200, 1);
-		final Path test = barsIdx(dir.resolve("t10k-images-idx3-ubyte"), 300, 2);
-		final Path model = dir.resolve("model");
-		assertEquals(0, GenerateCommandTest.run("train", "--data", train.toString(), "--output", model.toString(),
-			"--architecture", tinyArchitecture(), "--steps", "2", "--batch", "4", "--quiet").code);
+		final Path train = dir.resolve("train-images-idx3-ubyte"), test = dir.resolve("t10k-images-idx3-ubyte");
+		final Path model = barsAndABarelyTrainedModel(dir);
 		final GenerateCommandTest.Result r = GenerateCommandTest.run("bench-quality", "--model", model.toString(),
 			"--train", train.toString(), "--test", test.toString(), "--count", "40", "--components", "4",
 			"--denoiser-images", "32", "--runs", "heun:2,em:3,ode:1e-1", "--plot", dir.resolve("q.png").toString());
