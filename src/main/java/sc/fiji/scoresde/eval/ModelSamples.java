@@ -53,7 +53,7 @@ public final class ModelSamples {
 		final long[] calls = { 0 };
 		int made = 0, runs = 0;
 		for (int i = 0; made < count; i++, runs++) {
-			final GenerationRequest r = copy(template);
+			final GenerationRequest r = template.copy();
 			r.batch = Math.min(chunk, count - made);
 			r.seed = seed + i;
 			final GenerationService.Hooks hooks = new GenerationService.Hooks();
@@ -71,16 +71,5 @@ public final class ModelSamples {
 			done.accept(made);
 		}
 		return new Result(nhwc, calls[0], runs, (System.nanoTime() - t0) / 1e9);
-	}
-
-	private static GenerationRequest copy(final GenerationRequest t) {
-		final GenerationRequest r = new GenerationRequest();
-		r.steps = t.steps;
-		r.snr = t.snr;
-		r.correctSteps = t.correctSteps;
-		r.sampler = t.sampler;
-		r.odeTolerance = t.odeTolerance;
-		r.churn = t.churn;
-		return r;
 	}
 }

@@ -19,6 +19,20 @@ public final class GenerationRequest {
 	public double odeTolerance = Double.parseDouble(sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_ODE_TOLERANCE);
 	public double churn = 0;
 
+	/** The same settings, to vary batch or seed per run. */
+	public GenerationRequest copy() {
+		final GenerationRequest r = new GenerationRequest();
+		r.batch = batch;
+		r.steps = steps;
+		r.seed = seed;
+		r.snr = snr;
+		r.correctSteps = correctSteps;
+		r.sampler = sampler;
+		r.odeTolerance = odeTolerance;
+		r.churn = churn;
+		return r;
+	}
+
 	/** The sampler options these settings describe. */
 	public sc.fiji.scoresde.sampling.SamplerOptions samplerOptions() {
 		final sc.fiji.scoresde.sampling.SamplerOptions o = new sc.fiji.scoresde.sampling.SamplerOptions();

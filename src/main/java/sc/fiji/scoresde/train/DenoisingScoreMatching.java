@@ -85,7 +85,7 @@ public final class DenoisingScoreMatching {
 		final NDArray residual = model.score(perturbed, sigmas).mul(s4).add(z);
 		final NDArray perSample = residual.square().reshape(b, -1).sum(new int[] { 1 }).mul(0.5f);
 		if (weighting == Weighting.PAPER) return perSample.mean();
-		final float[] s = sigmas.toFloatArray();
-		return perSample.mul(sigmas.getManager().create(weights(s))).mean();
+		// w(σ) on the device, from the σ already there (no copy to the host in the training step)
+		return perSample.mul(sigmas.square().div((float) (sigmaData * sigmaData)).add(1f)).mean();
 	}
 }

@@ -127,9 +127,8 @@ class TrainerTest {
 		assertTrue(log.stream().anyMatch(l -> l.startsWith("starting from the weights of")), String.join("\n", log));
 		final String options = Files.readString(tuned.resolve("training/options.json"));
 		assertTrue(options.contains("\"weighting\": \"edm\"") && options.contains("\"init\""), options);
-		assertEquals(data.pixelStd(), TrainingCheckpoint.read(Trainer.checkpointFile(tuned)).option("sigma_data") ==
-			null ? -1 : Double.parseDouble(TrainingCheckpoint.read(Trainer.checkpointFile(tuned)).option("sigma_data")),
-			1e-12);
+		final String sigmaData = TrainingCheckpoint.read(Trainer.checkpointFile(tuned)).option("sigma_data");
+		assertEquals(data.pixelStd(), sigmaData == null ? -1 : Double.parseDouble(sigmaData), 1e-12);
 
 		// a start that does not fit the data, and init together with resume, are refused before anything is written
 		final TrainingOptions rgb = TrainingTestData.quick(1);
