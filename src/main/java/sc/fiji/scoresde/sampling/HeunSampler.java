@@ -60,13 +60,17 @@ public final class HeunSampler implements Sampler {
 
 	@Override
 	public NDArray sample(final ScoreModel model, final NDManager manager, final Shape shape, final NoiseSource noise,
-		final SamplingControl control)
+		final SamplingControl control, final Conditioning conditioning)
 	{
+		final boolean plain = conditioning.isNone();
+		if (conditioning.resamplings() > 0) throw new IllegalArgumentException("resampling is done by the pc " +
+			"sampler only, not by heun");
 		control.expect(plannedCalls());
 		final double[] sigma = sigmas();
 		NDArray x;
 		try (NDManager first = manager.newSubManager()) {
 			x = noise.normal(first, shape).mul((float) sigma[0]);
+			if (!plain) x = conditioning.begin(manager, x, sigma[0]);
 			x.attach(manager);
 		}
 		final double gammaMax = Math.min(churn / steps, Math.sqrt(2) - 1);
@@ -78,6 +82,7 @@ public final class HeunSampler implements Sampler {
 				NDArray xHat = x;
 				if (gamma > 0) xHat = x.add(noise.normal(x.getManager(), shape).mul((float) (churnNoise * Math.sqrt(hat *
 					hat - sigma[i] * sigma[i]))));
+				if (!plain && gamma > 0) xHat = conditioning.projectFixed(xHat, hat);
 				final NDArray d = control.call(model, xHat, (float) hat).mul((float) -hat);
 				final double dt = sigma[i + 1] - hat;
 				NDArray next = xHat.add(d.mul((float) dt));
@@ -85,10 +90,17 @@ public final class HeunSampler implements Sampler {
 					final NDArray d2 = control.call(model, next, (float) sigma[i + 1]).mul((float) -sigma[i + 1]);
 					next = xHat.add(d.add(d2).mul((float) (dt / 2)));
 				}
-				x = next;
+				// the known part follows its own forward path with the run's fixed noise, as the ODE it integrates
+				x = plain ? next : conditioning.projectFixed(next, sigma[i + 1]);
 				x.attach(manager);
 			}
 		}
-		return x;
+		if (plain) return x;
+		try (NDManager last = manager.newSubManager()) {
+			x.attach(last);
+			final NDArray out = conditioning.finish(x);
+			out.attach(manager);
+			return out;
+		}
 	}
 }

@@ -36,16 +36,31 @@ public final class PredictorCorrectorSampler implements Sampler {
 	}
 
 	@Override
+	public int plannedCalls(final Conditioning conditioning) {
+		final int perStep = config.correctSteps + 1;
+		final int r = conditioning.resamplings();
+		return Math.addExact(Math.multiplyExact(Math.multiplyExact(steps - 1, perStep), r + 1), perStep);
+	}
+
+	/**
+	 * Under a conditioning that is not {@link Conditioning#NONE}: the first sample is {@code begin(z·σmax)}, every
+	 * corrector and predictor update is followed by {@code project} at the σ of the step's timestep (score_sde's
+	 * controllable_generation.py projects both updates of a step at the same t, and so do we), and with resampling
+	 * the predictor's noise g·z is added back and the step redone, except at the last step.
+	 */
+	@Override
 	public NDArray sample(final ScoreModel model, final NDManager manager, final Shape shape, final NoiseSource noise,
-		final SamplingControl control)
+		final SamplingControl control, final Conditioning conditioning)
 	{
-		control.expect(plannedCalls());
+		final boolean plain = conditioning.isNone();
+		control.expect(plannedCalls(conditioning));
 		final ScoreSdeVeScheduler scheduler = new ScoreSdeVeScheduler(config);
 		NDArray x;
 		try (NDManager first = manager.newSubManager()) {
 			final NDArray z = noise.normal(first, shape);
 			control.observe("init_noise", z);
 			x = z.mul(scheduler.initNoiseSigma());
+			if (!plain) x = conditioning.begin(manager, x, config.sigmaMax);
 			x.attach(manager);
 		}
 		scheduler.setTimesteps(steps);
@@ -54,32 +69,43 @@ public final class PredictorCorrectorSampler implements Sampler {
 		final float[] sigmas = scheduler.sigmas();
 		NDArray mean = null;
 		for (int i = 0; i < steps; i++) {
-			try (NDManager step = manager.newSubManager()) {
-				x.attach(step);
-				if (mean != null) mean.attach(step);
-				for (int c = 0; c < config.correctSteps; c++) {
+			final int rounds = i == steps - 1 ? 1 : 1 + conditioning.resamplings();
+			for (int round = 0; round < rounds; round++) {
+				try (NDManager step = manager.newSubManager()) {
+					x.attach(step);
+					if (mean != null) mean.attach(step);
+					if (round > 0) x = x.add(noise.normal(step, shape).mul(scheduler.diffusion(timesteps[i])));
+					for (int c = 0; c < config.correctSteps; c++) {
+						final NDArray score = control.call(model, x, sigmas[i]);
+						final RecordingNoise drawn = new RecordingNoise(noise);
+						x = scheduler.stepCorrect(score, x, drawn);
+						final String prefix = "step" + i + ".correct" + c + ".";
+						control.observe(prefix + "model_output", score);
+						control.observe(prefix + "noise", drawn.last);
+						control.observe(prefix + "sample", x);
+						if (!plain) x = conditioning.project(x, sigmas[i], noise);
+					}
 					final NDArray score = control.call(model, x, sigmas[i]);
 					final RecordingNoise drawn = new RecordingNoise(noise);
-					x = scheduler.stepCorrect(score, x, drawn);
-					final String prefix = "step" + i + ".correct" + c + ".";
-					control.observe(prefix + "model_output", score);
-					control.observe(prefix + "noise", drawn.last);
-					control.observe(prefix + "sample", x);
+					final ScoreSdeVeScheduler.PredictorOutput out = scheduler.stepPred(score, timesteps[i], x, drawn);
+					control.observe("step" + i + ".pred.model_output", score);
+					control.observe("step" + i + ".pred.noise", drawn.last);
+					control.observe("step" + i + ".pred.sample", out.prevSample);
+					control.observe("step" + i + ".pred.sample_mean", out.prevSampleMean);
+					x = plain ? out.prevSample : conditioning.project(out.prevSample, sigmas[i], noise);
+					mean = out.prevSampleMean;
+					x.attach(manager);
+					mean.attach(manager);
 				}
-				final NDArray score = control.call(model, x, sigmas[i]);
-				final RecordingNoise drawn = new RecordingNoise(noise);
-				final ScoreSdeVeScheduler.PredictorOutput out = scheduler.stepPred(score, timesteps[i], x, drawn);
-				control.observe("step" + i + ".pred.model_output", score);
-				control.observe("step" + i + ".pred.noise", drawn.last);
-				control.observe("step" + i + ".pred.sample", out.prevSample);
-				control.observe("step" + i + ".pred.sample_mean", out.prevSampleMean);
-				x = out.prevSample;
-				mean = out.prevSampleMean;
-				x.attach(manager);
-				mean.attach(manager);
 			}
 		}
 		x.close();
-		return mean;
+		if (plain) return mean;
+		try (NDManager last = manager.newSubManager()) {
+			mean.attach(last);
+			final NDArray out = conditioning.finish(mean);
+			out.attach(manager);
+			return out;
+		}
 	}
 }

@@ -63,8 +63,11 @@ public final class ProbabilityFlowOdeSampler implements Sampler {
 
 	@Override
 	public NDArray sample(final ScoreModel model, final NDManager manager, final Shape shape, final NoiseSource noise,
-		final SamplingControl control)
+		final SamplingControl control, final Conditioning conditioning)
 	{
+		final boolean plain = conditioning.isNone();
+		if (conditioning.resamplings() > 0) throw new IllegalArgumentException("resampling is done by the pc " +
+			"sampler only, not by ode");
 		control.expect(-1);
 		final double end = 1 - sde.eps;
 		NDArray y;
@@ -72,6 +75,7 @@ public final class ProbabilityFlowOdeSampler implements Sampler {
 		double h;
 		try (NDManager first = manager.newSubManager()) {
 			y = noise.normal(first, shape).mul((float) sde.sigmaMax);
+			if (!plain) y = conditioning.projectFixed(conditioning.begin(manager, y, sde.sigmaMax), sde.sigmaMax);
 			fy = f(model, control, 0, y);
 			// scipy's select_initial_step
 			final NDArray scale = y.abs().mul((float) rtol).add((float) atol);
@@ -101,11 +105,14 @@ public final class ProbabilityFlowOdeSampler implements Sampler {
 						NDArray yi = y;
 						for (int j = 0; j < s; j++)
 							if (A[s][j] != 0) yi = yi.add(k[j].mul((float) (h * A[s][j])));
+						// under a conditioning every stage sees the known part on its own smooth forward path
+						if (!plain) yi = conditioning.projectFixed(yi, sde.sigma(1 - (tau + C[s] * h)));
 						k[s] = f(model, control, tau + C[s] * h, yi);
 					}
 					NDArray yNew = y;
 					for (int s = 0; s < 6; s++)
 						if (B[s] != 0) yNew = yNew.add(k[s].mul((float) (h * B[s])));
+					if (!plain) yNew = conditioning.projectFixed(yNew, sde.sigma(1 - (tau + h)));
 					k[6] = f(model, control, tau + h, yNew);
 					NDArray err = k[0].mul((float) (h * E[0]));
 					for (int s = 1; s < 7; s++)
@@ -135,11 +142,20 @@ public final class ProbabilityFlowOdeSampler implements Sampler {
 			}
 		}
 		fy.close();
-		if (!denoise) return y;
+		if (!denoise) {
+			if (plain) return y;
+			try (NDManager last = manager.newSubManager()) {
+				y.attach(last);
+				final NDArray out = conditioning.finish(y);
+				out.attach(manager);
+				return out;
+			}
+		}
 		try (NDManager last = manager.newSubManager()) {
 			y.attach(last);
 			final float sigma = (float) sde.sigma(sde.eps);
-			final NDArray out = y.add(control.call(model, y, sigma).mul(sigma * sigma));
+			NDArray out = y.add(control.call(model, y, sigma).mul(sigma * sigma));
+			if (!plain) out = conditioning.finish(out);
 			out.attach(manager);
 			return out;
 		}

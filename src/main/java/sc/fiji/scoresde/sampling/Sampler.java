@@ -22,5 +22,21 @@ public interface Sampler {
 	 * @param shape (B, C, H, W)
 	 * @return the final samples (the noise-free mean where the sampler has one), not clamped
 	 */
-	NDArray sample(ScoreModel model, NDManager manager, Shape shape, NoiseSource noise, SamplingControl control);
+	default NDArray sample(final ScoreModel model, final NDManager manager, final Shape shape,
+		final NoiseSource noise, final SamplingControl control)
+	{
+		return sample(model, manager, shape, noise, control, Conditioning.NONE);
+	}
+
+	/**
+	 * The same run under a {@link Conditioning}: inpainting, colorization, denoising, guided synthesis. With
+	 * {@link Conditioning#NONE} it is exactly the plain run.
+	 */
+	NDArray sample(ScoreModel model, NDManager manager, Shape shape, NoiseSource noise, SamplingControl control,
+		Conditioning conditioning);
+
+	/** Network calls of a run under {@code conditioning} (−1 when adaptive). */
+	default int plannedCalls(final Conditioning conditioning) {
+		return plannedCalls();
+	}
 }

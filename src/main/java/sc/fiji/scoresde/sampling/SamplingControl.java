@@ -49,6 +49,15 @@ public final class SamplingControl {
 		return score;
 	}
 
+	/**
+	 * Tweedie's formula x + σ²·s(x, σ) as one network call of its own (cancellable, counted): for the true score the
+	 * posterior mean of the clean image given x = clean + σ·z.
+	 */
+	public NDArray tweedie(final ScoreModel model, final NDArray x, final float sigma) {
+		expect(calls + 1);
+		return x.add(call(model, x, sigma).mul(sigma * sigma));
+	}
+
 	void reached(final double sigma, final double fraction) {
 		listener.noiseLevelReached(sigma, Math.max(0, Math.min(1, fraction)));
 	}

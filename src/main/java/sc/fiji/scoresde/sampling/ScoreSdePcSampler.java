@@ -56,13 +56,17 @@ public final class ScoreSdePcSampler implements Sampler {
 
 	@Override
 	public NDArray sample(final ScoreModel model, final NDManager manager, final Shape shape, final NoiseSource noise,
-		final SamplingControl control)
+		final SamplingControl control, final Conditioning conditioning)
 	{
+		final boolean plain = conditioning.isNone();
+		if (conditioning.resamplings() > 0) throw new IllegalArgumentException("resampling is done by the pc " +
+			"sampler only, not by " + name);
 		control.expect(plannedCalls());
 		final double[] discrete = sde.discreteSigmas(steps);
 		NDArray x;
 		try (NDManager first = manager.newSubManager()) {
 			x = noise.normal(first, shape).mul((float) sde.sigmaMax);
+			if (!plain) x = conditioning.begin(manager, x, sde.sigmaMax);
 			x.attach(manager);
 		}
 		NDArray mean = x;
@@ -83,6 +87,8 @@ public final class ScoreSdePcSampler implements Sampler {
 					else stepSize = (float) (2 * snr * snr * sigmaT * sigmaT);
 					mean = x.add(score.mul(stepSize));
 					x = mean.add(z.mul((float) Math.sqrt(2 * stepSize)));
+					// score_sde's controllable_generation.py: both updates of a step are projected at the step's t
+					if (!plain) x = conditioning.project(x, sigmaT, noise);
 				}
 				if (predictor != Predictor.NONE) {
 					final NDArray score = control.call(model, x, sigmaT);
@@ -110,12 +116,19 @@ public final class ScoreSdePcSampler implements Sampler {
 							x = mean.add(z.mul((float) Math.sqrt(g2)));
 						}
 					}
+					if (!plain) x = conditioning.project(x, sigmaT, noise);
 				}
 				x.attach(manager);
 				if (mean != x) mean.attach(manager);
 			}
 		}
 		if (mean != x) x.close();
-		return mean;
+		if (plain) return mean;
+		try (NDManager last = manager.newSubManager()) {
+			mean.attach(last);
+			final NDArray out = conditioning.finish(mean);
+			out.attach(manager);
+			return out;
+		}
 	}
 }

@@ -1,0 +1,224 @@
+package sc.fiji.scoresde.restore;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Locale;
+
+import sc.fiji.scoresde.generate.GenerationRequest;
+import sc.fiji.scoresde.sampling.Conditioning;
+import sc.fiji.scoresde.sampling.NoiseSource;
+import sc.fiji.scoresde.sampling.Sampler;
+import sc.fiji.scoresde.sampling.SamplingControl;
+import sc.fiji.scoresde.sampling.SchedulerConfig;
+import sc.fiji.scoresde.sampling.ScoreModel;
+import sc.fiji.scoresde.sampling.VeSde;
+
+/**
+ * The score model applied to the user's images, with no retraining (Song et al. 2021 §5 and appendix I; SDEdit):
+ * inpainting and colorization by replacement in the sampler's loop, denoising of Gaussian noise of known σ_y by
+ * Tweedie's formula (one call) or by sampling from σ_y down, and guided synthesis from the image perturbed to
+ * σ(t0). Works on any {@link ScoreModel}, so the exact Gaussian-mixture score tests every method.
+ */
+public final class Restoration {
+
+	public enum Task {
+		INPAINT, COLORIZE, DENOISE, EDIT;
+
+		public String label() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+	}
+
+	/** One task's settings; {@code sampling.batch} is the number of samples per input image. */
+	public static final class Request {
+
+		public Task task = Task.INPAINT;
+		public GenerationRequest sampling = new GenerationRequest();
+		/** inpaint, colorize: RePaint resamplings per step (pc sampler only); 0 is the paper's replacement */
+		public int resamplings;
+		/** denoise: σ_y of the noise; null estimates it from the image ({@link NoiseLevel}) */
+		public Double sigma;
+		/** denoise: Tweedie's posterior mean (one call) instead of posterior samples */
+		public boolean posteriorMean;
+		/** edit: t0 ∈ (0, 1], the share of the SDE's time the image is perturbed to */
+		public double strength = 0.5;
+
+		public void validate() {
+			sampling.validate();
+			if (resamplings < 0 || resamplings > 100) throw new IllegalArgumentException("resamplings " + resamplings +
+				" must be between 0 and 100");
+			if (resamplings > 0 && !"pc".equals(sampling.sampler)) throw new IllegalArgumentException(
+				"resampling is done by the pc sampler only, not by " + sampling.sampler);
+			if (resamplings > 0 && task != Task.INPAINT && task != Task.COLORIZE) throw new IllegalArgumentException(
+				"resampling applies to inpaint and colorize only");
+			if (sigma != null && !(sigma > 0 && Double.isFinite(sigma))) throw new IllegalArgumentException(
+				"noise sigma " + sigma + " must be a finite number > 0");
+			if (task == Task.DENOISE && !posteriorMean && ("ode".equals(sampling.sampler) || "heun".equals(sampling
+				.sampler) && sampling.churn == 0)) throw new IllegalArgumentException("denoising samples need a " +
+					"stochastic sampler (pc, em, ancestral, reverse-diffusion, ald or heun with churn): " + sampling.sampler +
+					" maps the noisy image to one image, not to samples of the posterior; ask for the posterior mean instead");
+			if (task == Task.EDIT && !(strength > 0 && strength <= 1)) throw new IllegalArgumentException("strength " +
+				strength + " must be in (0, 1]");
+		}
+	}
+
+	/** What a run did, besides its images. */
+	public static final class Outcome {
+
+		/** (n·K, C, H, W): K samples per input image, image by image */
+		public final NDArray images;
+		/** denoise: the σ_y used; edit: σ(t0); otherwise the sampler's σmax */
+		public final double sigmaStart;
+		public final int calls;
+
+		Outcome(final NDArray images, final double sigmaStart, final int calls) {
+			this.images = images;
+			this.sigmaStart = sigmaStart;
+			this.calls = calls;
+		}
+	}
+
+	private Restoration() {}
+
+	/** σ(t0) = σmin·(σmax/σmin)^t0. */
+	public static double editSigma(final SchedulerConfig config, final double strength) {
+		return new VeSde(config.sigmaMin, config.sigmaMax, config.samplingEps).sigma(strength);
+	}
+
+	/**
+	 * @param images n images, planar (C, H, W) each, in the model's [0, 1] range (denoise: the noisy images as they
+	 *          are); colorize takes 1-channel grey images and a 3-channel model
+	 * @param regenerate inpaint only: 1 where pixels are to be made, 0 where known; H·W values for all images or n·H·W
+	 * @param channels the model's channel count (that of the images except for colorize)
+	 */
+	public static Outcome run(final ScoreModel model, final SchedulerConfig config, final Request request,
+		final NDManager manager, final float[] images, final int n, final int channels, final int height,
+		final int width, final float[] regenerate, final NoiseSource noise, final SamplingControl control)
+	{
+		request.validate();
+		final int k = request.sampling.batch;
+		final int plane = height * width;
+		final int inChannels = request.task == Task.COLORIZE ? 1 : channels;
+		if (request.task == Task.COLORIZE && channels != 3) throw new IllegalArgumentException("colorization needs " +
+			"a 3-channel (RGB) model; this model has " + channels + " channel" + (channels == 1 ? "" : "s"));
+		if (images.length != (long) n * inChannels * plane) throw new IllegalArgumentException(images.length +
+			" values are not " + n + " image(s) of " + inChannels + "×" + height + "×" + width);
+		for (final float v : images)
+			if (!Float.isFinite(v)) throw new IllegalArgumentException("the image has NaN or infinite pixels; " +
+				"replace them (e.g. by the inpainting mask) before running " + request.task.label());
+		final Shape shape = new Shape((long) n * k, channels, height, width);
+		switch (request.task) {
+			case INPAINT: {
+				final float[] mask = knownMask(regenerate, n, plane);
+				final float[] known = repeat(images, n, k, channels * plane);
+				final Replacement r = new Replacement(Basis.PIXELS, known, shape, repeat(mask, n, k, plane), new Shape(
+					(long) n * k, 1, height, width), request.resamplings);
+				return sample(model, config, request, manager, shape, noise, control, r, config.sigmaMax);
+			}
+			case COLORIZE: {
+				final float[] coordinates = new float[n * 3 * plane];
+				for (int i = 0; i < n; i++) {
+					final float[] grey = new float[plane];
+					System.arraycopy(images, i * plane, grey, 0, plane);
+					System.arraycopy(ColourBasis.greyCoordinates(grey, plane), 0, coordinates, i * 3 * plane, 3 * plane);
+				}
+				final float[] mask = new float[3 * plane];
+				java.util.Arrays.fill(mask, 0, plane, 1f);
+				final Replacement r = new Replacement(ColourBasis.INSTANCE, repeat(coordinates, n, k, 3 * plane), shape,
+					mask, new Shape(1, 3, height, width), request.resamplings);
+				return sample(model, config, request, manager, shape, noise, control, r, config.sigmaMax);
+			}
+			case DENOISE: {
+				final double sigma = request.sigma != null ? request.sigma : NoiseLevel.estimate(images, n * channels,
+					height, width);
+				if (!(sigma > config.sigmaMin)) throw new IllegalArgumentException(String.format(Locale.ROOT,
+					"noise sigma %.4g is not above the model's sigma_min %.4g: the image is as clean as the model " +
+						"can tell", sigma, config.sigmaMin));
+				if (sigma > config.sigmaMax) throw new IllegalArgumentException(String.format(Locale.ROOT,
+					"noise sigma %.4g is above the model's sigma_max %.4g", sigma, config.sigmaMax));
+				if (request.posteriorMean) {
+					final Shape one = new Shape(n, channels, height, width);
+					final NDArray x = manager.create(images, one);
+					final NDArray mean = control.tweedie(model, x, (float) sigma);
+					return new Outcome(mean, sigma, control.calls());
+				}
+				final StartingPoint start = StartingPoint.noisyImage(repeat(images, n, k, channels * plane), shape);
+				return sample(model, config, request, manager, shape, noise, control, start, sigma);
+			}
+			default: {
+				final double sigma = editSigma(config, request.strength);
+				if (request.strength == 1) return sample(model, config, request, manager, shape, noise, control,
+					Conditioning.NONE, config.sigmaMax);
+				final StartingPoint start = StartingPoint.perturbedImage(repeat(images, n, k, channels * plane), shape);
+				return sample(model, config, request, manager, shape, noise, control, start, sigma);
+			}
+		}
+	}
+
+	private static Outcome sample(final ScoreModel model, final SchedulerConfig config, final Request request,
+		final NDManager manager, final Shape shape, final NoiseSource noise, final SamplingControl control,
+		final Conditioning conditioning, final double sigmaStart)
+	{
+		final SchedulerConfig c = config.copy();
+		c.sigmaMax = sigmaStart;
+		final Sampler sampler = request.sampling.samplerOptions().create(c);
+		final NDArray out = sampler.sample(model, manager, shape, noise, control, conditioning);
+		return new Outcome(out, sigmaStart, control.calls());
+	}
+
+	/** Network calls the request will make (−1 when adaptive). */
+	public static int plannedCalls(final SchedulerConfig config, final Request request) {
+		if (request.task == Task.DENOISE && request.posteriorMean) return 1;
+		final Sampler s = request.sampling.samplerOptions().create(config);
+		return s.plannedCalls(new Conditioning() {
+
+			@Override
+			public int resamplings() {
+				return request.resamplings;
+			}
+		});
+	}
+
+	/** 1 − regenerate, checked: 0/1 values, something known and something to make in every image. */
+	static float[] knownMask(final float[] regenerate, final int n, final int plane) {
+		if (regenerate == null) throw new IllegalArgumentException("inpainting needs a mask (the region to " +
+			"regenerate)");
+		if (regenerate.length != plane && regenerate.length != (long) n * plane) throw new IllegalArgumentException(
+			"the mask has " + regenerate.length + " pixels; the image has " + plane);
+		final int masks = regenerate.length / plane;
+		final float[] out = new float[n * plane];
+		for (int i = 0; i < n; i++) {
+			final int from = (masks == 1 ? 0 : i) * plane;
+			int made = 0;
+			for (int j = 0; j < plane; j++) {
+				final float v = regenerate[from + j];
+				if (v != 0 && v != 1) throw new IllegalArgumentException("mask values must be 0 (keep) or 1 " +
+					"(regenerate), found " + v);
+				made += (int) v;
+				out[i * plane + j] = 1 - v;
+			}
+			final String which = masks == 1 ? "the mask" : "the mask of image " + (i + 1);
+			if (made == 0) throw new IllegalArgumentException(which + " is empty: there is nothing to regenerate");
+			if (made == plane) throw new IllegalArgumentException(which + " covers the whole image: nothing is " +
+				"known, so this is plain generation (use generate)");
+			if (masks == 1) {
+				for (int r = 1; r < n; r++)
+					System.arraycopy(out, 0, out, r * plane, plane);
+				break;
+			}
+		}
+		return out;
+	}
+
+	/** Each of n blocks of {@code size} values repeated k times in a row. */
+	static float[] repeat(final float[] values, final int n, final int k, final int size) {
+		if (k == 1 && values.length == n * size) return values;
+		final float[] out = new float[n * k * size];
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < k; j++)
+				System.arraycopy(values, i * size, out, (i * k + j) * size, size);
+		return out;
+	}
+}
