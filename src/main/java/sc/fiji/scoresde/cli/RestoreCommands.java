@@ -1,0 +1,308 @@
+package sc.fiji.scoresde.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import sc.fiji.scoresde.generate.DefaultModel;
+import sc.fiji.scoresde.generate.DeviceChoice;
+import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.generate.GenerationService;
+import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.generate.ModelLocator;
+import sc.fiji.scoresde.hub.HubClient;
+import sc.fiji.scoresde.imagej.TiffStackWriter;
+import sc.fiji.scoresde.io.NpyWriter;
+import sc.fiji.scoresde.io.PngWriter;
+import sc.fiji.scoresde.io.UserImage;
+import sc.fiji.scoresde.restore.Restoration;
+import sc.fiji.scoresde.restore.RestorationService;
+
+/**
+ * {@code score-sde inpaint | colorize | denoise | edit}: the score model on the user's image. The commands share
+ * the model, sampler and output options; each reads its image (8-bit ÷ 255, 16-bit ÷ 65535, float as is), checks
+ * it before loading anything heavy, and writes nothing unless the run completes.
+ */
+final class RestoreCommands {
+
+	private RestoreCommands() {}
+
+	/** The options every restoring command takes. */
+	static final class Common {
+
+		@Option(names = "--image", required = true, paramLabel = "FILE", description = "input image (PNG, TIFF)")
+		Path image;
+
+		@Option(names = "--model", paramLabel = "PATH|ID", description = "pipeline folder or hub id (default: the " +
+			"bundled Fashion-MNIST model)")
+		String model;
+
+		@Option(names = "--sampler", description = "pc, em, ancestral, reverse-diffusion, ald, heun, ode")
+		String sampler;
+
+		@Option(names = "--steps", description = "sampler steps")
+		Integer steps;
+
+		@Option(names = "--seed", defaultValue = "-1", description = "noise seed; -1 picks one (default)")
+		long seed;
+
+		@Option(names = "--batch", defaultValue = "1", description = "results (posterior samples) per image " +
+			"(default: ${DEFAULT-VALUE})")
+		int batch;
+
+		@Option(names = "--churn", defaultValue = "0", description = "S_churn of the heun sampler")
+		double churn;
+
+		@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu")
+		String device;
+
+		@Option(names = "--output", required = true, paramLabel = "FILE", description = "result: .png (one file " +
+			"per result), .tif (a stack) or .npy (float32, N×H×W×C)")
+		Path output;
+
+		@Option(names = "--quiet", description = "no progress bar")
+		boolean quiet;
+	}
+
+	abstract static class Base implements Callable<Integer> {
+
+		@Spec
+		CommandSpec spec;
+
+		@Mixin
+		Common common;
+
+		abstract Restoration.Task task();
+
+		/** The task's defaults and options on top of the common ones. */
+		abstract void configure(Restoration.Request request);
+
+		/** inpaint's mask; null for the others. */
+		float[] regenerate(final UserImage image) throws Exception {
+			return null;
+		}
+
+		String defaultSampler() {
+			return "pc";
+		}
+
+		int defaultSteps() {
+			return 500;
+		}
+
+		@Override
+		public Integer call() throws Exception {
+			final var err = spec.commandLine().getErr();
+			final String format = GenerateCommand.format(common.output);
+			final Restoration.Request request = new Restoration.Request();
+			request.task = task();
+			request.sampling.sampler = common.sampler != null ? common.sampler : defaultSampler();
+			request.sampling.steps = common.steps != null ? common.steps : defaultSteps();
+			request.sampling.seed = common.seed;
+			request.sampling.batch = common.batch;
+			request.sampling.churn = common.churn;
+			configure(request);
+			request.validate();
+			final UserImage image = UserImage.read(common.image);
+			final float[] regenerate = regenerate(image);
+			final float[] pixels = task() == Restoration.Task.COLORIZE ? image.grey() : image.chw;
+			final DeviceChoice choice = DeviceChoice.parse(common.device);
+			final Path modelPath = ModelLocator.locate(common.model, common.quiet ? HubClient.Progress.NONE
+				: new DownloadBar(err), err::println);
+			err.println("model: " + (common.model != null ? common.model : DefaultModel.NAME));
+			final long start = System.nanoTime();
+			final GeneratedImages images;
+			try (Interruption interruption = Interruption.install();
+				LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(err::println), err::println))
+			{
+				final int modelChannels = loaded.unet().config().inChannels;
+				float[] input = pixels;
+				if (task() != Restoration.Task.COLORIZE && image.channels != modelChannels) {
+					if (modelChannels == 1 && isGrey(image)) input = image.grey();
+					else if (modelChannels == 3 && image.channels == 1) input = repeat3(image.chw);
+					else throw new IllegalArgumentException(common.image + " has " + image.channels +
+						" channels; the model has " + modelChannels);
+				}
+				final GenerationService.Hooks hooks = new GenerationService.Hooks();
+				hooks.log = err::println;
+				hooks.cancelled = interruption::requested;
+				if (!common.quiet) hooks.progress = new ProgressBar(err);
+				images = RestorationService.run(loaded, request, input, 1, image.height, image.width, regenerate, hooks);
+			}
+			err.printf(Locale.ROOT, "seed %d, device %s, %.1f s%n", images.seed, images.device, (System.nanoTime() -
+				start) / 1e9);
+			for (final Path written : write(format, images))
+				spec.commandLine().getOut().println(written);
+			spec.commandLine().getOut().flush();
+			return 0;
+		}
+
+		private List<Path> write(final String format, final GeneratedImages images) throws Exception {
+			switch (format) {
+				case "npy":
+					NpyWriter.writeFloat32(common.output, images.nhwc, images.batch, images.height, images.width,
+						images.channels);
+					return List.of(common.output);
+				case "tif":
+					TiffStackWriter.write(common.output, images);
+					return List.of(common.output);
+				default:
+					return PngWriter.write(common.output, images.toUint8(), images.batch, images.height, images.width,
+						images.channels);
+			}
+		}
+	}
+
+	static boolean isGrey(final UserImage image) {
+		if (image.channels == 1) return true;
+		final int plane = image.height * image.width;
+		for (int i = 0; i < plane; i++)
+			if (image.chw[i] != image.chw[plane + i] || image.chw[i] != image.chw[2 * plane + i]) return false;
+		return true;
+	}
+
+	static float[] repeat3(final float[] grey) {
+		final float[] out = new float[3 * grey.length];
+		for (int c = 0; c < 3; c++)
+			System.arraycopy(grey, 0, out, c * grey.length, grey.length);
+		return out;
+	}
+
+	@Command(name = "inpaint", mixinStandardHelpOptions = true, description = "Regenerate a region of an image " +
+		"(replacement; default: pc with 3 RePaint resamplings per step, 125 steps = 994 calls).")
+	static final class Inpaint extends Base {
+
+		@Option(names = "--mask", paramLabel = "FILE", description = "mask image of the image's size: nonzero " +
+			"pixels are regenerated")
+		Path mask;
+
+		@Option(names = "--rect", paramLabel = "x,y,w,h", split = ",", description = "rectangle to regenerate")
+		int[] rect;
+
+		@Option(names = "--resample", defaultValue = "3", description = "RePaint resamplings per step, pc only; 0 is " +
+			"the paper's replacement (default: ${DEFAULT-VALUE}, the better on the exact benchmark)")
+		int resample;
+
+		@Override
+		Restoration.Task task() {
+			return Restoration.Task.INPAINT;
+		}
+
+		@Override
+		int defaultSteps() {
+			return 125;
+		}
+
+		@Override
+		void configure(final Restoration.Request request) {
+			request.resamplings = "pc".equals(request.sampling.sampler) ? resample : 0;
+		}
+
+		@Override
+		float[] regenerate(final UserImage image) throws Exception {
+			if ((mask == null) == (rect == null)) throw new IllegalArgumentException("give either --mask FILE or " +
+				"--rect x,y,w,h");
+			final float[] out = new float[image.height * image.width];
+			if (rect != null) {
+				if (rect.length != 4 || rect[2] < 1 || rect[3] < 1 || rect[0] < 0 || rect[1] < 0 || rect[0] + rect[2] >
+					image.width || rect[1] + rect[3] > image.height) throw new IllegalArgumentException("--rect " + java.util
+						.Arrays.toString(rect) + " must be x,y,w,h inside the " + image.width + "×" + image.height + " image");
+				for (int y = rect[1]; y < rect[1] + rect[3]; y++)
+					for (int x = rect[0]; x < rect[0] + rect[2]; x++)
+						out[y * image.width + x] = 1;
+				return out;
+			}
+			final UserImage m = UserImage.read(mask);
+			if (m.height != image.height || m.width != image.width) throw new IllegalArgumentException("mask " + mask +
+				" is " + m.width + "×" + m.height + ", the image " + image.width + "×" + image.height);
+			for (int i = 0; i < out.length; i++)
+				out[i] = m.chw[i] != 0 ? 1 : 0;
+			return out;
+		}
+	}
+
+	@Command(name = "colorize", mixinStandardHelpOptions = true, description = "Colour a grey image with an RGB " +
+		"model (replacement in the decoupled colour space).")
+	static final class Colorize extends Base {
+
+		@Option(names = "--resample", defaultValue = "3", description = "RePaint resamplings per step, pc only " +
+			"(default: ${DEFAULT-VALUE})")
+		int resample;
+
+		@Override
+		Restoration.Task task() {
+			return Restoration.Task.COLORIZE;
+		}
+
+		@Override
+		int defaultSteps() {
+			return 125;
+		}
+
+		@Override
+		void configure(final Restoration.Request request) {
+			request.resamplings = "pc".equals(request.sampling.sampler) ? resample : 0;
+		}
+	}
+
+	@Command(name = "denoise", mixinStandardHelpOptions = true, description = "Remove Gaussian noise of known or " +
+		"estimated sigma: the posterior mean (Tweedie, one call) or posterior samples run from sigma down.")
+	static final class Denoise extends Base {
+
+		@Option(names = "--sigma", description = "noise standard deviation in the [0, 1] range; default: estimated " +
+			"from the image (median absolute Haar detail / 0.6745)")
+		Double sigma;
+
+		@Option(names = "--samples", defaultValue = "0", description = "posterior samples; 0 gives the posterior " +
+			"mean (default: ${DEFAULT-VALUE})")
+		int samples;
+
+		@Override
+		Restoration.Task task() {
+			return Restoration.Task.DENOISE;
+		}
+
+		@Override
+		String defaultSampler() {
+			return "em";
+		}
+
+		@Override
+		void configure(final Restoration.Request request) {
+			request.sigma = sigma;
+			request.posteriorMean = samples == 0;
+			if (samples < 0) throw new IllegalArgumentException("--samples must be ≥ 0");
+			if (samples > 0) request.sampling.batch = samples;
+		}
+	}
+
+	@Command(name = "edit", mixinStandardHelpOptions = true, description = "Guided synthesis (SDEdit): perturb the " +
+		"image to sigma(t0) and run the reverse process from there.")
+	static final class Edit extends Base {
+
+		@Option(names = "--strength", defaultValue = "0.5", description = "t0 in (0, 1]; 1 is plain generation " +
+			"(default: ${DEFAULT-VALUE})")
+		double strength;
+
+		@Override
+		Restoration.Task task() {
+			return Restoration.Task.EDIT;
+		}
+
+		@Override
+		String defaultSampler() {
+			return "em";
+		}
+
+		@Override
+		void configure(final Restoration.Request request) {
+			request.strength = strength;
+		}
+	}
+}

@@ -1,0 +1,91 @@
+package sc.fiji.scoresde.io;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import javax.imageio.ImageIO;
+
+/**
+ * An image the user gives to inpaint, colorize, denoise or edit, in the model's [0, 1] range: 8-bit ÷ 255, 16-bit
+ * ÷ 65535, floating point taken as it is (a noisy float image keeps its noise: no min–max rescaling, unlike
+ * training data). Planar (C, H, W), C = 1 or 3; the first page of a multi-page file.
+ */
+public final class UserImage {
+
+	public final String source;
+	public final int channels, height, width;
+	public final float[] chw;
+
+	public UserImage(final String source, final int channels, final int height, final int width, final float[] chw) {
+		this.source = source;
+		this.channels = channels;
+		this.height = height;
+		this.width = width;
+		this.chw = chw;
+	}
+
+	public static UserImage read(final Path file) throws IOException {
+		if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no such image file");
+		final String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+		if (name.endsWith(".npy")) throw new ModelFormatException(file + ": .npy input is not supported yet; give a " +
+			"PNG or TIFF (a 32-bit float TIFF keeps values as they are)");
+		final BufferedImage image;
+		try {
+			image = ImageIO.read(file.toFile());
+		}
+		catch (final IOException | RuntimeException e) {
+			throw new ModelFormatException(file + ": cannot be decoded: " + e.getMessage(), e);
+		}
+		if (image == null) throw new ModelFormatException(file + ": not an image format Java can read (PNG, TIFF, " +
+			"JPEG, BMP, GIF)");
+		final int h = image.getHeight(), w = image.getWidth(), plane = h * w;
+		if (image.getColorModel() instanceof IndexColorModel) {
+			final int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+			final float[] v = new float[3 * plane];
+			boolean grey = true;
+			for (int i = 0; i < plane; i++) {
+				v[i] = ((argb[i] >> 16) & 0xff) / 255f;
+				v[plane + i] = ((argb[i] >> 8) & 0xff) / 255f;
+				v[2 * plane + i] = (argb[i] & 0xff) / 255f;
+				grey &= v[i] == v[plane + i] && v[i] == v[2 * plane + i];
+			}
+			return grey ? new UserImage(file.toString(), 1, h, w, java.util.Arrays.copyOf(v, plane)) : new UserImage(file
+				.toString(), 3, h, w, v);
+		}
+		final Raster raster = image.getRaster();
+		final int bands = raster.getNumBands() >= 3 ? 3 : 1;
+		final int type = raster.getDataBuffer().getDataType();
+		final float scale;
+		switch (type) {
+			case DataBuffer.TYPE_BYTE: scale = 1 / 255f; break;
+			case DataBuffer.TYPE_USHORT: scale = 1 / 65535f; break;
+			case DataBuffer.TYPE_FLOAT: case DataBuffer.TYPE_DOUBLE: scale = 1; break;
+			default: throw new ModelFormatException(file + ": pixel type " + type + " is not 8-bit, 16-bit or float");
+		}
+		final float[] v = new float[bands * plane];
+		final float[] row = new float[w];
+		for (int c = 0; c < bands; c++)
+			for (int y = 0; y < h; y++) {
+				raster.getSamples(0, y, w, 1, c, row);
+				for (int x = 0; x < w; x++)
+					v[(c * h + y) * w + x] = row[x] * scale;
+			}
+		return new UserImage(file.toString(), bands, h, w, v);
+	}
+
+	/** The mean over channels, (R+G+B)/3 for colour. */
+	public float[] grey() {
+		if (channels == 1) return chw.clone();
+		final int plane = height * width;
+		final float[] g = new float[plane];
+		for (int i = 0; i < plane; i++)
+			g[i] = (chw[i] + chw[plane + i] + chw[2 * plane + i]) / 3;
+		return g;
+	}
+}

@@ -1,0 +1,61 @@
+package sc.fiji.scoresde.restore;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import sc.fiji.scoresde.generate.BatchSplittingScoreModel;
+import sc.fiji.scoresde.generate.Engines;
+import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.generate.GenerationService;
+import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.generate.MemoryCheck;
+import sc.fiji.scoresde.model.UNet2DConfig;
+import sc.fiji.scoresde.sampling.SamplingControl;
+import sc.fiji.scoresde.sampling.TorchNoise;
+
+/** Runs a {@link Restoration} on a loaded pipeline, for every front end: seed, generator lock, progress, clamping. */
+public final class RestorationService {
+
+	private RestorationService() {}
+
+	/**
+	 * @param images n images (C, H, W) in [0, 1] (colorize: grey, C = 1)
+	 * @param regenerate inpaint: 1 where pixels are made (H·W, or n·H·W); else null
+	 * @return n·K images, K = request.sampling.batch (1 for the posterior mean), clamped to [0, 1]
+	 */
+	public static GeneratedImages run(final LoadedModel model, final Restoration.Request request, final float[] images,
+		final int n, final int height, final int width, final float[] regenerate, final GenerationService.Hooks hooks)
+	{
+		request.validate();
+		final UNet2DConfig c = model.unet().config();
+		if (c.sampleSize != null && (c.height() != height || c.width() != width)) throw new IllegalArgumentException(
+			"the image is " + width + "×" + height + " but the model makes " + c.width() + "×" + c.height() +
+				" images (sample_size in " + model.folder().unetConfigFile + "); crop or scale it first");
+		final int inChannels = request.task == Restoration.Task.COLORIZE ? 1 : c.inChannels;
+		if (images.length != (long) n * inChannels * height * width) throw new IllegalArgumentException("the image " +
+			"has " + images.length / Math.max(1, (long) n * height * width) + " channel(s); the model needs " + inChannels);
+		final long seed = GenerationService.pickSeed(request.sampling.seed);
+		final int total = n * (request.task == Restoration.Task.DENOISE && request.posteriorMean ? 1
+			: request.sampling.batch);
+		final int perCall = MemoryCheck.imagesPerCall(c, total, model.device(), hooks.log);
+		final SamplingControl control = new SamplingControl().listener(hooks.progress).cancelledWhen(hooks.cancelled);
+		TorchNoise.GENERATOR_LOCK.lock();
+		try (NDManager run = NDManager.newBaseManager(model.device(), Engines.PYTORCH)) {
+			final TorchNoise noise = new TorchNoise(seed);
+			hooks.log.accept(String.format(java.util.Locale.ROOT, "%s: %d image(s), %d result(s) each, sampler %s, %d " +
+				"steps, seed %d, device %s", request.task.label(), n, total / n, request.sampling.sampler,
+				request.sampling.steps, seed, GenerationService.describe(model.device())));
+			final Restoration.Outcome o = Restoration.run(new BatchSplittingScoreModel(model.scoreModel(), perCall,
+				hooks.log), model.schedulerConfig(), request, run, images, n, c.inChannels, height, width, regenerate,
+				noise, control);
+			if (request.task == Restoration.Task.DENOISE || request.task == Restoration.Task.EDIT) hooks.log.accept(
+				String.format(java.util.Locale.ROOT, "started at sigma %.4g; %d network calls", o.sigmaStart, o.calls));
+			final NDArray out = o.images.clip(0f, 1f);
+			return new GeneratedImages(out.transpose(0, 2, 3, 1).toFloatArray(), total, height, width, c.inChannels, seed,
+				GenerationService.describe(model.device()), request.sampling.steps);
+		}
+		finally {
+			TorchNoise.GENERATOR_LOCK.unlock();
+		}
+	}
+}

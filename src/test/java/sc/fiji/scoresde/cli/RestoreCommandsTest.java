@@ -1,0 +1,95 @@
+package sc.fiji.scoresde.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** inpaint, colorize, denoise and edit on the command line with the bundled model; bad input writes nothing. */
+class RestoreCommandsTest {
+
+	@TempDir
+	Path dir;
+
+	private Path grey(final String name, final int size) throws Exception {
+		final BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
+		for (int y = 0; y < size; y++)
+			for (int x = 0; x < size; x++)
+				img.getRaster().setSample(x, y, 0, (x * 9 + y * 5) % 256);
+		final Path f = dir.resolve(name);
+		ImageIO.write(img, "png", f.toFile());
+		return f;
+	}
+
+	@Test
+	void inpaintKeepsTheKnownPixelsAndMakesTheRectangle() throws Exception {
+		final Path in = grey("in.png", 28);
+		final Path out = dir.resolve("out.png");
+		final GenerateCommandTest.Result r = GenerateCommandTest.run("inpaint", "--image", in.toString(), "--rect",
+			"7,7,14,14", "--steps", "3", "--seed", "1", "--quiet", "--output", out.toString());
+		assertEquals(0, r.code, r.err);
+		final BufferedImage a = ImageIO.read(in.toFile()), b = ImageIO.read(out.toFile());
+		int changed = 0;
+		for (int y = 0; y < 28; y++)
+			for (int x = 0; x < 28; x++) {
+				final boolean inside = x >= 7 && x < 21 && y >= 7 && y < 21;
+				final int pa = a.getRaster().getSample(x, y, 0), pb = b.getRaster().getSample(x, y, 0);
+				if (!inside) assertEquals(pa, pb, "known pixel " + x + "," + y);
+				else if (pa != pb) changed++;
+			}
+		assertTrue(changed > 100, changed + " regenerated pixels changed");
+	}
+
+	@Test
+	void denoiseMeanAndEditRun() throws Exception {
+		final Path in = grey("in.png", 28);
+		final GenerateCommandTest.Result d = GenerateCommandTest.run("denoise", "--image", in.toString(), "--sigma",
+			"0.1", "--quiet", "--output", dir.resolve("d.tif").toString());
+		assertEquals(0, d.code, d.err);
+		assertTrue(Files.size(dir.resolve("d.tif")) > 28 * 28);
+		final GenerateCommandTest.Result s = GenerateCommandTest.run("denoise", "--image", in.toString(), "--sigma",
+			"0.1", "--samples", "2", "--steps", "3", "--seed", "2", "--quiet", "--output", dir.resolve("s.png")
+				.toString());
+		assertEquals(0, s.code, s.err);
+		final GenerateCommandTest.Result e = GenerateCommandTest.run("edit", "--image", in.toString(), "--strength",
+			"0.3", "--steps", "3", "--seed", "2", "--quiet", "--output", dir.resolve("e.npy").toString());
+		assertEquals(0, e.code, e.err);
+		assertTrue(e.err.contains("started at sigma"), e.err);
+	}
+
+	@Test
+	void badInputIsRefusedAndNothingIsWritten() throws Exception {
+		final Path in = grey("in.png", 28);
+		final Path small = grey("small.png", 20);
+		final Path out = dir.resolve("bad.png");
+		final String[][] cases = { { "inpaint", "--image", in.toString(), "--mask", small.toString() },
+			{ "inpaint", "--image", in.toString(), "--rect", "20,20,14,14" },
+			{ "inpaint", "--image", in.toString(), "--rect", "0,0,28,28" },
+			{ "inpaint", "--image", small.toString(), "--rect", "1,1,4,4" },
+			{ "colorize", "--image", in.toString() },
+			{ "denoise", "--image", in.toString(), "--sigma", "0.1", "--samples", "2", "--sampler", "ode" },
+			{ "edit", "--image", in.toString(), "--strength", "1.5" } };
+		final String[] words = { "20×20", "inside", "whole image", "sample_size", "3-channel", "stochastic",
+			"strength" };
+		for (int i = 0; i < cases.length; i++) {
+			final String[] args = new String[cases[i].length + 4];
+			System.arraycopy(cases[i], 0, args, 0, cases[i].length);
+			args[cases[i].length] = "--steps";
+			args[cases[i].length + 1] = "2";
+			args[cases[i].length + 2] = "--output";
+			args[cases[i].length + 3] = out.toString();
+			final GenerateCommandTest.Result r = GenerateCommandTest.run(args);
+			assertTrue(r.code != 0, String.join(" ", cases[i]));
+			assertTrue(r.err.contains(words[i]), "case " + i + ": " + r.err);
+			assertFalse(Files.exists(out), "case " + i + " wrote output");
+		}
+	}
+}
