@@ -126,6 +126,13 @@ final class GenerateCommand implements Callable<Integer> {
 	}
 
 	private List<Path> write(final String format, final GeneratedImages images) throws Exception {
+		return write(output, format, images, grid, zoom);
+	}
+
+	/** Writes images as .npy (float32 N×H×W×C), a TIFF stack, PNG files or (grid > 0) one PNG grid. */
+	static List<Path> write(final Path output, final String format, final GeneratedImages images, final int grid,
+		final int zoom) throws Exception
+	{
 		switch (format) {
 			case "npy":
 				NpyWriter.writeFloat32(output, images.nhwc, images.batch, images.height, images.width, images.channels);

@@ -17,9 +17,6 @@ import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.generate.LoadedModel;
 import sc.fiji.scoresde.generate.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
-import sc.fiji.scoresde.imagej.TiffStackWriter;
-import sc.fiji.scoresde.io.NpyWriter;
-import sc.fiji.scoresde.io.PngWriter;
 import sc.fiji.scoresde.io.UserImage;
 import sc.fiji.scoresde.restore.Restoration;
 import sc.fiji.scoresde.restore.RestorationService;
@@ -144,18 +141,7 @@ final class RestoreCommands {
 		}
 
 		private List<Path> write(final String format, final GeneratedImages images) throws Exception {
-			switch (format) {
-				case "npy":
-					NpyWriter.writeFloat32(common.output, images.nhwc, images.batch, images.height, images.width,
-						images.channels);
-					return List.of(common.output);
-				case "tif":
-					TiffStackWriter.write(common.output, images);
-					return List.of(common.output);
-				default:
-					return PngWriter.write(common.output, images.toUint8(), images.batch, images.height, images.width,
-						images.channels);
-			}
+			return GenerateCommand.write(common.output, format, images, 0, 1);
 		}
 	}
 

@@ -53,6 +53,19 @@ public interface Conditioning {
 		return x;
 	}
 
+	/**
+	 * {@link #finish} with the intermediates in a scope of their own: the estimate is consumed and the result lands
+	 * in {@code manager}. Every sampler ends a conditioned run with it.
+	 */
+	static NDArray finishInto(final NDManager manager, final Conditioning conditioning, final NDArray estimate) {
+		try (NDManager last = manager.newSubManager()) {
+			estimate.attach(last);
+			final NDArray out = conditioning.finish(estimate);
+			out.attach(manager);
+			return out;
+		}
+	}
+
 	/** The result from the sampler's final (noise-free) estimate. */
 	default NDArray finish(final NDArray estimate) {
 		return estimate;

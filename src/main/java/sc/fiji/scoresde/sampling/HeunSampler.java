@@ -96,11 +96,6 @@ public final class HeunSampler implements Sampler {
 			}
 		}
 		if (plain) return x;
-		try (NDManager last = manager.newSubManager()) {
-			x.attach(last);
-			final NDArray out = conditioning.finish(x);
-			out.attach(manager);
-			return out;
-		}
+		return Conditioning.finishInto(manager, conditioning, x);
 	}
 }

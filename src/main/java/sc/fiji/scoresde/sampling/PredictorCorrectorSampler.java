@@ -101,11 +101,6 @@ public final class PredictorCorrectorSampler implements Sampler {
 		}
 		x.close();
 		if (plain) return mean;
-		try (NDManager last = manager.newSubManager()) {
-			mean.attach(last);
-			final NDArray out = conditioning.finish(mean);
-			out.attach(manager);
-			return out;
-		}
+		return Conditioning.finishInto(manager, conditioning, mean);
 	}
 }

@@ -144,12 +144,7 @@ public final class ProbabilityFlowOdeSampler implements Sampler {
 		fy.close();
 		if (!denoise) {
 			if (plain) return y;
-			try (NDManager last = manager.newSubManager()) {
-				y.attach(last);
-				final NDArray out = conditioning.finish(y);
-				out.attach(manager);
-				return out;
-			}
+			return Conditioning.finishInto(manager, conditioning, y);
 		}
 		try (NDManager last = manager.newSubManager()) {
 			y.attach(last);
