@@ -145,6 +145,24 @@ final class RestoreCommands {
 		}
 	}
 
+	/** inpaint and colorize: replacement, by default with 3 RePaint resamplings over 125 pc steps (994 calls). */
+	abstract static class Replacing extends Base {
+
+		@Option(names = "--resample", defaultValue = "3", description = "RePaint resamplings per step, pc only; 0 is " +
+			"the paper's replacement (default: ${DEFAULT-VALUE}, the better on the exact benchmark)")
+		int resample;
+
+		@Override
+		int defaultSteps() {
+			return 125;
+		}
+
+		@Override
+		void configure(final Restoration.Request request) {
+			request.resamplings = "pc".equals(request.sampling.sampler) ? resample : 0;
+		}
+	}
+
 	static boolean isGrey(final UserImage image) {
 		if (image.channels == 1) return true;
 		final int plane = image.height * image.width;
@@ -162,7 +180,7 @@ final class RestoreCommands {
 
 	@Command(name = "inpaint", mixinStandardHelpOptions = true, description = "Regenerate a region of an image " +
 		"(replacement; default: pc with 3 RePaint resamplings per step, 125 steps = 994 calls).")
-	static final class Inpaint extends Base {
+	static final class Inpaint extends Replacing {
 
 		@Option(names = "--mask", paramLabel = "FILE", description = "mask image of the image's size: nonzero " +
 			"pixels are regenerated")
@@ -171,23 +189,9 @@ final class RestoreCommands {
 		@Option(names = "--rect", paramLabel = "x,y,w,h", split = ",", description = "rectangle to regenerate")
 		int[] rect;
 
-		@Option(names = "--resample", defaultValue = "3", description = "RePaint resamplings per step, pc only; 0 is " +
-			"the paper's replacement (default: ${DEFAULT-VALUE}, the better on the exact benchmark)")
-		int resample;
-
 		@Override
 		Restoration.Task task() {
 			return Restoration.Task.INPAINT;
-		}
-
-		@Override
-		int defaultSteps() {
-			return 125;
-		}
-
-		@Override
-		void configure(final Restoration.Request request) {
-			request.resamplings = "pc".equals(request.sampling.sampler) ? resample : 0;
 		}
 
 		@Override
@@ -215,25 +219,11 @@ final class RestoreCommands {
 
 	@Command(name = "colorize", mixinStandardHelpOptions = true, description = "Colour a grey image with an RGB " +
 		"model (replacement in the decoupled colour space).")
-	static final class Colorize extends Base {
-
-		@Option(names = "--resample", defaultValue = "3", description = "RePaint resamplings per step, pc only " +
-			"(default: ${DEFAULT-VALUE})")
-		int resample;
+	static final class Colorize extends Replacing {
 
 		@Override
 		Restoration.Task task() {
 			return Restoration.Task.COLORIZE;
-		}
-
-		@Override
-		int defaultSteps() {
-			return 125;
-		}
-
-		@Override
-		void configure(final Restoration.Request request) {
-			request.resamplings = "pc".equals(request.sampling.sampler) ? resample : 0;
 		}
 	}
 
