@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
 /**
  * An image the user gives to inpaint, colorize, denoise or edit, in the model's [0, 1] range: 8-bit ÷ 255, 16-bit
  * ÷ 65535, floating point taken as it is (a noisy float image keeps its noise: no min–max rescaling, unlike
- * training data). Planar (C, H, W), C = 1 or 3; the first page of a multi-page file.
+ * training data). Planar (C, H, W), C = 1 or 3; the first page of a multi-page file; .npy by {@link NpyReader}.
  */
 public final class UserImage {
 
@@ -33,8 +33,7 @@ public final class UserImage {
 	public static UserImage read(final Path file) throws IOException {
 		if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no such image file");
 		final String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-		if (name.endsWith(".npy")) throw new ModelFormatException(file + ": .npy input is not supported yet; give a " +
-			"PNG or TIFF (a 32-bit float TIFF keeps values as they are)");
+		if (name.endsWith(".npy")) return NpyReader.read(file);
 		final BufferedImage image;
 		try {
 			image = ImageIO.read(file.toFile());

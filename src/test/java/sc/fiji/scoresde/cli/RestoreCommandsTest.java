@@ -103,4 +103,30 @@ class RestoreCommandsTest {
 		assertTrue(r.out.contains("pc+resample3"), r.out);
 		assertTrue(r.out.contains("max |Tweedie mean − exact posterior mean|"), r.out);
 	}
+
+	@Test
+	void npyInputIsTakenAsItIsAndDamagedNpyIsRefused() throws Exception {
+		final float[] noisy = new float[28 * 28];
+		final java.util.Random r = new java.util.Random(1);
+		for (int i = 0; i < noisy.length; i++)
+			noisy[i] = (float) (0.5 + 0.1 * r.nextGaussian());
+		final Path in = dir.resolve("noisy.npy");
+		sc.fiji.scoresde.io.NpyWriter.writeFloat32(in, noisy, 28, 28);
+		final sc.fiji.scoresde.io.UserImage image = sc.fiji.scoresde.io.UserImage.read(in);
+		assertEquals(1, image.channels);
+		assertEquals(noisy[100], image.chw[100], 0f);
+		final Path out = dir.resolve("mean.npy");
+		final GenerateCommandTest.Result ok = GenerateCommandTest.run("denoise", "--image", in.toString(), "--quiet",
+			"--output", out.toString());
+		assertEquals(0, ok.code, ok.err);
+		assertTrue(ok.err.contains("started at sigma") || Files.exists(out), ok.err);
+		final Path bad = dir.resolve("bad.npy");
+		final byte[] bytes = Files.readAllBytes(in);
+		Files.write(bad, java.util.Arrays.copyOf(bytes, bytes.length - 8));
+		final GenerateCommandTest.Result refused = GenerateCommandTest.run("denoise", "--image", bad.toString(),
+			"--output", dir.resolve("never.npy").toString());
+		assertTrue(refused.code != 0);
+		assertTrue(refused.err.contains("data bytes"), refused.err);
+		assertFalse(Files.exists(dir.resolve("never.npy")));
+	}
 }
