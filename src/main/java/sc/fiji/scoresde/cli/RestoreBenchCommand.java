@@ -82,7 +82,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
 				mean.sampling.seed = seed;
 				long t = System.nanoTime();
 				GeneratedImages g = RestorationService.run(loaded, mean, noisy, n, h, w, null, hooks);
-				out.printf(Locale.ROOT, "%-9s %-22s %8d %10.2f %9.1f%n", "denoise", "tweedie mean", 1, psnr(planar(g, d),
+				out.printf(Locale.ROOT, "%-9s %-22s %8d %10.2f %9.1f%n", "denoise", "tweedie mean", 1, psnr(planar(g),
 					clean), (System.nanoTime() - t) / 1e9);
 				final Restoration.Request sample = new Restoration.Request();
 				sample.task = Restoration.Task.DENOISE;
@@ -93,7 +93,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
 				t = System.nanoTime();
 				g = RestorationService.run(loaded, sample, noisy, n, h, w, null, hooks);
 				out.printf(Locale.ROOT, "%-9s %-22s %8d %10.2f %9.1f%n", "denoise", "one sample (em)", budget, psnr(
-					planar(g, d), clean), (System.nanoTime() - t) / 1e9);
+					planar(g), clean), (System.nanoTime() - t) / 1e9);
 				out.flush();
 			}
 			final float[] regenerate = new float[plane];
@@ -128,7 +128,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
 				final long t = System.nanoTime();
 				final GeneratedImages g = RestorationService.run(loaded, q, clean, n, h, w, regenerate, hooks);
 				out.printf(Locale.ROOT, "%-9s %-22s %8d %10.4f %9.1f%n", "inpaint", labels[m], Restoration.plannedCalls(
-					loaded.schedulerConfig(), q), rmse(planar(g, d), clean, regenerate, n, c), (System.nanoTime() - t) /
+					loaded.schedulerConfig(), q), rmse(planar(g), clean, regenerate, n, c), (System.nanoTime() - t) /
 						1e9);
 				out.flush();
 			}
@@ -136,15 +136,8 @@ final class RestoreBenchCommand implements Callable<Integer> {
 		return 0;
 	}
 
-	private static float[] planar(final GeneratedImages g, final int d) {
-		final float[] out = new float[g.batch * d];
-		final int plane = g.height * g.width;
-		for (int i = 0; i < g.batch; i++)
-			for (int y = 0; y < g.height; y++)
-				for (int x = 0; x < g.width; x++)
-					for (int ch = 0; ch < g.channels; ch++)
-						out[i * d + ch * plane + y * g.width + x] = g.get(i, y, x, ch);
-		return out;
+	private static float[] planar(final GeneratedImages g) {
+		return FrechetEvaluation.planar(g.nhwc, g.batch, g.height, g.width, g.channels);
 	}
 
 	/** PSNR over all pixels with peak 1, of the values clamped to [0, 1]. */

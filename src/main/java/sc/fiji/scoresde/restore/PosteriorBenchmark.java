@@ -1,6 +1,5 @@
 package sc.fiji.scoresde.restore;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 import java.util.ArrayList;
@@ -80,7 +79,7 @@ public final class PosteriorBenchmark {
 			this.parameter = parameter;
 			this.exact = exact;
 			this.exactSeed = seed;
-			this.reference = Reference.of(exact.draw(REFERENCE_SAMPLES, seed), prior.dims(), centres(exact, seed));
+			this.reference = Reference.of(exact.draw(REFERENCE_SAMPLES, seed), prior.dims(), exact.centres());
 		}
 
 		/** n exact samples of the posterior (n × D). */
@@ -146,6 +145,9 @@ public final class PosteriorBenchmark {
 	interface ExactSampler {
 
 		float[] draw(int n, long seed);
+
+		/** the mode means samples are assigned to */
+		double[][] centres();
 	}
 
 	static final int REFERENCE_SAMPLES = 100_000;
@@ -245,11 +247,6 @@ public final class PosteriorBenchmark {
 		}
 	}
 
-	private static double[][] centres(final ExactSampler exact, final long seed) {
-		return exact instanceof PosteriorSampler ? ((PosteriorSampler) exact).posterior.means : ((PriorCentred) exact)
-			.centres;
-	}
-
 	/** Samples of one fixed posterior mixture; its mode means are the centres. */
 	private static final class PosteriorSampler implements ExactSampler {
 
@@ -263,6 +260,11 @@ public final class PosteriorBenchmark {
 		public float[] draw(final int n, final long seed) {
 			return posterior.sample(n, seed);
 		}
+
+		@Override
+		public double[][] centres() {
+			return posterior.means;
+		}
 	}
 
 	/**
@@ -274,7 +276,6 @@ public final class PosteriorBenchmark {
 		final GaussianMixture prior;
 		final double[] guide;
 		final double sigma;
-		final double[][] centres;
 		private final double[][][] gains;
 		private final double[][][] roots;
 		private final double[][][] precisions;
@@ -284,7 +285,6 @@ public final class PosteriorBenchmark {
 			this.prior = prior;
 			this.guide = guide;
 			this.sigma = sigma;
-			this.centres = prior.means;
 			final int k = prior.modes(), d = prior.dims();
 			gains = new double[k][][];
 			roots = new double[k][][];
@@ -313,6 +313,11 @@ public final class PosteriorBenchmark {
 						root[i][j] = v[i][j] * Math.sqrt(Math.max(0, values[j]));
 				roots[c] = root;
 			}
+		}
+
+		@Override
+		public double[][] centres() {
+			return prior.means;
 		}
 
 		@Override
@@ -529,10 +534,5 @@ public final class PosteriorBenchmark {
 		for (int i = 0; i < v.length; i++)
 			out[i] = (float) v[i];
 		return out;
-	}
-
-	/** Samples as a flat array from the result. */
-	static float[] flat(final NDArray x) {
-		return x.toFloatArray();
 	}
 }

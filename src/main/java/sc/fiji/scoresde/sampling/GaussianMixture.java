@@ -169,11 +169,6 @@ public final class GaussianMixture {
 		return new GaussianMixture(w, mu, cov);
 	}
 
-	/** The posterior mean E[x | y], the mixture of the modes' posterior means. */
-	public double[] posteriorMean(final double[][] a, final double noise, final double[] y) {
-		return posterior(a, noise, y).mean();
-	}
-
 	/** The exact score of the mixture perturbed by N(0, σ²I), as float32 network stand-in. */
 	public ScoreModel score(final NDManager manager) {
 		return new Score(manager);
