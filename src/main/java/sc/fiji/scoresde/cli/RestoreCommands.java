@@ -108,7 +108,6 @@ final class RestoreCommands {
 			request.validate();
 			final UserImage image = UserImage.read(common.image);
 			final float[] regenerate = regenerate(image);
-			final float[] pixels = task() == Restoration.Task.COLORIZE ? image.grey() : image.chw;
 			final DeviceChoice choice = DeviceChoice.parse(common.device);
 			final Path modelPath = ModelLocator.locate(common.model, common.quiet ? HubClient.Progress.NONE
 				: new DownloadBar(err), err::println);
@@ -118,14 +117,7 @@ final class RestoreCommands {
 			try (Interruption interruption = Interruption.install();
 				LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(err::println), err::println))
 			{
-				final int modelChannels = loaded.unet().config().inChannels;
-				float[] input = pixels;
-				if (task() != Restoration.Task.COLORIZE && image.channels != modelChannels) {
-					if (modelChannels == 1 && isGrey(image)) input = image.grey();
-					else if (modelChannels == 3 && image.channels == 1) input = repeat3(image.chw);
-					else throw new IllegalArgumentException(common.image + " has " + image.channels +
-						" channels; the model has " + modelChannels);
-				}
+				final float[] input = RestorationService.input(image, task(), loaded.unet().config().inChannels);
 				final GenerationService.Hooks hooks = new GenerationService.Hooks();
 				hooks.log = err::println;
 				hooks.cancelled = interruption::requested;
@@ -163,21 +155,6 @@ final class RestoreCommands {
 		}
 	}
 
-	static boolean isGrey(final UserImage image) {
-		if (image.channels == 1) return true;
-		final int plane = image.height * image.width;
-		for (int i = 0; i < plane; i++)
-			if (image.chw[i] != image.chw[plane + i] || image.chw[i] != image.chw[2 * plane + i]) return false;
-		return true;
-	}
-
-	static float[] repeat3(final float[] grey) {
-		final float[] out = new float[3 * grey.length];
-		for (int c = 0; c < 3; c++)
-			System.arraycopy(grey, 0, out, c * grey.length, grey.length);
-		return out;
-	}
-
 	@Command(name = "inpaint", mixinStandardHelpOptions = true, description = "Regenerate a region of an image " +
 		"(replacement; default: pc with 3 RePaint resamplings per step, 125 steps = 994 calls).")
 	static final class Inpaint extends Replacing {
@@ -198,22 +175,11 @@ final class RestoreCommands {
 		float[] regenerate(final UserImage image) throws Exception {
 			if ((mask == null) == (rect == null)) throw new IllegalArgumentException("give either --mask FILE or " +
 				"--rect x,y,w,h");
-			final float[] out = new float[image.height * image.width];
 			if (rect != null) {
-				if (rect.length != 4 || rect[2] < 1 || rect[3] < 1 || rect[0] < 0 || rect[1] < 0 || rect[0] + rect[2] >
-					image.width || rect[1] + rect[3] > image.height) throw new IllegalArgumentException("--rect " + java.util
-						.Arrays.toString(rect) + " must be x,y,w,h inside the " + image.width + "×" + image.height + " image");
-				for (int y = rect[1]; y < rect[1] + rect[3]; y++)
-					for (int x = rect[0]; x < rect[0] + rect[2]; x++)
-						out[y * image.width + x] = 1;
-				return out;
+				if (rect.length != 4) throw new IllegalArgumentException("--rect needs four numbers x,y,w,h");
+				return RestorationService.rectangle(image.width, image.height, rect[0], rect[1], rect[2], rect[3]);
 			}
-			final UserImage m = UserImage.read(mask);
-			if (m.height != image.height || m.width != image.width) throw new IllegalArgumentException("mask " + mask +
-				" is " + m.width + "×" + m.height + ", the image " + image.width + "×" + image.height);
-			for (int i = 0; i < out.length; i++)
-				out[i] = m.chw[i] != 0 ? 1 : 0;
-			return out;
+			return RestorationService.regionOf(UserImage.read(mask), image);
 		}
 	}
 

@@ -22,7 +22,6 @@ import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.generate.LoadedModel;
 import sc.fiji.scoresde.imagej.ImgConversion;
 import sc.fiji.scoresde.sampling.SamplingCancelledException;
-import sc.fiji.scoresde.sampling.SamplingListener;
 
 /**
  * Plugins › Score SDE › Generate (VE)...: a thin SciJava shell over {@link GenerationService}. Progress goes to the
@@ -112,39 +111,7 @@ public class GenerateVeCommand extends DynamicCommand {
 			}, log::info);
 			final String modelName = o.model.trim().isEmpty() ? DefaultModel.NAME : o.model;
 			try (LoadedModel loaded = LoadedModel.load(modelPath, o.deviceChoice().resolve(log::info), log::warn)) {
-				final GenerationService.Hooks hooks = new GenerationService.Hooks();
-				hooks.log = log::info;
-				hooks.cancelled = () -> isCanceled() || (task != null && task.isCanceled());
-				hooks.progress = new SamplingListener() {
-
-					private String reached = "";
-
-					@Override
-					public void networkCallDone(final int done, final int total) {
-						if (total <= 0) {
-							if (status != null) status.showStatus("Score SDE VE: network call " + done + " (adaptive)" +
-								reached);
-							return;
-						}
-						if (status != null) status.showStatus(done, total, "Score SDE VE: network call " + done + "/" +
-							total);
-						if (task != null) {
-							task.setProgressMaximum(total);
-							task.setProgressValue(done);
-						}
-					}
-
-					@Override
-					public void noiseLevelReached(final double sigma, final double fraction) {
-						reached = String.format(Locale.ROOT, ", sigma %.3g reached", sigma);
-						final int permille = (int) Math.round(1000 * fraction);
-						if (status != null) status.showProgress(permille, 1000);
-						if (task != null) {
-							task.setProgressMaximum(1000);
-							task.setProgressValue(permille);
-						}
-					}
-				};
+				final GenerationService.Hooks hooks = CommandHooks.create(this, log, status, task, "Score SDE VE");
 				if (task != null) task.start();
 				generated = GenerationService.generate(loaded, o.request(), hooks);
 			}

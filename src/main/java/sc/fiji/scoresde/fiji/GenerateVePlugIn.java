@@ -11,15 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Vector;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import org.scijava.Context;
-import org.scijava.app.event.StatusEvent;
-import org.scijava.event.EventHandler;
-import org.scijava.event.EventService;
-import org.scijava.module.ModuleService;
 
 import sc.fiji.scoresde.generate.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationService;
@@ -33,7 +25,6 @@ import sc.fiji.scoresde.imagej.ImagePlusConversion;
  */
 public class GenerateVePlugIn implements PlugIn {
 
-	private static Context context;
 	private static final GenerateOptions LAST = new GenerateOptions();
 
 	@Override
@@ -110,14 +101,7 @@ public class GenerateVePlugIn implements PlugIn {
 
 	/** Runs the SciJava command and returns its images as an ImageJ 1 stack, or null when it failed or was cancelled. */
 	static ImagePlus generate(final GenerateOptions o) {
-		final Thread thread = Thread.currentThread();
-		final ClassLoader previous = thread.getContextClassLoader();
-		thread.setContextClassLoader(GenerateVePlugIn.class.getClassLoader());
 		try {
-			final Context ctx = context();
-			final StatusRelay relay = new StatusRelay();
-			final java.util.List<org.scijava.event.EventSubscriber<?>> subscribers = ctx.service(EventService.class)
-				.subscribe(relay);
 			final Map<String, Object> inputs = new LinkedHashMap<>();
 			inputs.put(GenerateOptions.KEY_MODEL, o.model);
 			inputs.put(GenerateOptions.KEY_IMAGES, o.images);
@@ -130,23 +114,8 @@ public class GenerateVePlugIn implements PlugIn {
 			inputs.put(GenerateOptions.KEY_SAMPLER, o.sampler);
 			inputs.put(GenerateOptions.KEY_TOLERANCE, o.tolerance);
 			inputs.put(GenerateOptions.KEY_CHURN, o.churn);
-			IJ.resetEscape();
-			final GenerateVeCommand command = GenerateVeCommand.create(ctx);
-			// preprocessors inject services and inputs; no postprocessors: ImageJ 1 shows the result itself
-			final Future<?> future = ctx.service(ModuleService.class).run(command, ctx.service(
-				org.scijava.plugin.PluginService.class).createInstancesOfType(
-					org.scijava.module.process.PreprocessorPlugin.class), null, inputs);
-			while (true) {
-				try {
-					future.get(100, TimeUnit.MILLISECONDS);
-					break;
-				}
-				catch (final TimeoutException e) {
-					if (IJ.escapePressed() && !command.isCanceled()) command.cancel("Cancelled: Esc pressed");
-				}
-			}
-			ctx.service(EventService.class).unsubscribe(subscribers);
-			IJ.showProgress(1.0);
+			final GenerateVeCommand command = GenerateVeCommand.create(ImageJ1Runner.context());
+			ImageJ1Runner.run(command, inputs);
 			final GeneratedImages images = command.generated();
 			if (images == null) {
 				final String reason = command.getCancelReason();
@@ -154,36 +123,19 @@ public class GenerateVePlugIn implements PlugIn {
 				if (reason != null && !reason.startsWith("Cancelled")) IJ.error("Generate (VE)", reason);
 				return null;
 			}
-			final ImagePlus imp = ImagePlusConversion.toImagePlus(images, "Score SDE VE seed=" + images.seed);
+			final ImagePlus imp = ImagePlusConversion.toImagePlus(images, "Score SDE VE seed=" + images.seed, o
+				.floatOutput());
 			IJ.log("Score SDE VE: seed " + images.seed + ", device " + images.device + ", " + images.steps +
 				" steps, " + images.batch + " image(s)");
 			return imp;
 		}
 		catch (final InterruptedException e) {
-			thread.interrupt();
+			Thread.currentThread().interrupt();
 			return null;
 		}
 		catch (final ExecutionException e) {
 			IJ.error("Generate (VE)", String.valueOf(e.getCause()));
 			return null;
-		}
-		finally {
-			thread.setContextClassLoader(previous);
-		}
-	}
-
-	private static synchronized Context context() {
-		if (context == null) context = new Context();
-		return context;
-	}
-
-	/** Shows the command's StatusService messages in ImageJ 1's status bar. */
-	public static final class StatusRelay {
-
-		@EventHandler
-		public void onStatus(final StatusEvent e) {
-			if (e.getProgressMaximum() > 0) IJ.showProgress(e.getProgressValue(), e.getProgressMaximum());
-			if (e.getStatusMessage() != null && !e.getStatusMessage().isEmpty()) IJ.showStatus(e.getStatusMessage());
 		}
 	}
 }

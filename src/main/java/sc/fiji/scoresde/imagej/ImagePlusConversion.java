@@ -10,16 +10,23 @@ import sc.fiji.scoresde.generate.GeneratedImages;
 
 /**
  * Generated images as an ImageJ 1 stack: RGB slices for 3-channel models and 8-bit slices for 1-channel ones
- * (both the "pil" round(255·x) values), a float hyperstack (channels × images) otherwise.
+ * (both the "pil" round(255·x) values), a float hyperstack (channels × images) for other channel counts or when
+ * float output is asked for.
  */
 public final class ImagePlusConversion {
 
 	private ImagePlusConversion() {}
 
 	public static ImagePlus toImagePlus(final GeneratedImages g, final String title) {
+		return toImagePlus(g, title, false);
+	}
+
+	/** @param floatOutput float [0, 1] slices (a channels × images hyperstack) instead of 8-bit or RGB ones */
+	public static ImagePlus toImagePlus(final GeneratedImages g, final String title, final boolean floatOutput) {
 		final ImageStack stack = new ImageStack(g.width, g.height);
 		final int plane = g.width * g.height;
-		if (g.channels == 3 || g.channels == 1) {
+		final boolean bytes = !floatOutput && (g.channels == 3 || g.channels == 1);
+		if (bytes) {
 			final byte[] u8 = g.toUint8();
 			for (int n = 0; n < g.batch; n++) {
 				final int base = n * plane * g.channels;
@@ -44,11 +51,11 @@ public final class ImagePlusConversion {
 					final float[] values = new float[plane];
 					for (int i = 0; i < plane; i++)
 						values[i] = g.nhwc[(n * plane + i) * g.channels + c];
-					stack.addSlice("image " + n + " channel " + c, new FloatProcessor(g.width, g.height, values));
+					stack.addSlice(g.channels == 1 ? "image " + n : "image " + n + " channel " + c, new FloatProcessor(g.width, g.height, values));
 				}
 		}
 		final ImagePlus imp = new ImagePlus(title, stack);
-		if (g.channels != 3 && g.channels != 1) imp.setDimensions(g.channels, 1, g.batch);
+		if (!bytes && g.channels > 1) imp.setDimensions(g.channels, 1, g.batch);
 		imp.setProperty("Info", "Score SDE VE\nseed=" + g.seed + "\nsteps=" + g.steps + "\ndevice=" + g.device + "\n");
 		imp.setProp("score-sde.seed", Long.toString(g.seed));
 		return imp;

@@ -78,6 +78,15 @@ public final class UserImage {
 		return new UserImage(file.toString(), bands, h, w, v);
 	}
 
+	/** One channel, or three equal ones. */
+	public boolean isGrey() {
+		if (channels == 1) return true;
+		final int plane = height * width;
+		for (int i = 0; i < plane; i++)
+			if (chw[i] != chw[plane + i] || chw[i] != chw[2 * plane + i]) return false;
+		return true;
+	}
+
 	/** The mean over channels, (R+G+B)/3 for colour. */
 	public float[] grey() {
 		if (channels == 1) return chw.clone();

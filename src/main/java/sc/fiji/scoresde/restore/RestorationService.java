@@ -9,6 +9,7 @@ import sc.fiji.scoresde.generate.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.generate.LoadedModel;
 import sc.fiji.scoresde.generate.MemoryCheck;
+import sc.fiji.scoresde.io.UserImage;
 import sc.fiji.scoresde.model.UNet2DConfig;
 import sc.fiji.scoresde.sampling.SamplingControl;
 import sc.fiji.scoresde.sampling.TorchNoise;
@@ -17,6 +18,50 @@ import sc.fiji.scoresde.sampling.TorchNoise;
 public final class RestorationService {
 
 	private RestorationService() {}
+
+	/**
+	 * The user's image as the model takes it: the grey (R+G+B)/3 plane for colorization; otherwise its own channels,
+	 * a grey image repeated for a 3-channel model and an RGB image whose channels are equal given as one channel.
+	 */
+	public static float[] input(final UserImage image, final Restoration.Task task, final int modelChannels) {
+		if (task == Restoration.Task.COLORIZE) return image.grey();
+		if (image.channels == modelChannels) return image.chw;
+		if (modelChannels == 1 && image.isGrey()) return image.grey();
+		if (modelChannels == 3 && image.channels == 1) {
+			final float[] out = new float[3 * image.chw.length];
+			for (int c = 0; c < 3; c++)
+				System.arraycopy(image.chw, 0, out, c * image.chw.length, image.chw.length);
+			return out;
+		}
+		throw new IllegalArgumentException(image.source + " has " + image.channels + " channels with different " +
+			"values; the model has " + modelChannels);
+	}
+
+	/** 1 inside the rectangle, which must lie in the image: inpaint's region given as x, y, width, height. */
+	public static float[] rectangle(final int width, final int height, final int x, final int y, final int w,
+		final int h)
+	{
+		if (w < 1 || h < 1 || x < 0 || y < 0 || (long) x + w > width || (long) y + h > height)
+			throw new IllegalArgumentException("the rectangle x,y,w,h = " + x + "," + y + "," + w + "," + h +
+				" must lie inside the " + width + "×" + height + " image");
+		final float[] out = new float[height * width];
+		for (int r = y; r < y + h; r++)
+			java.util.Arrays.fill(out, r * width + x, r * width + x + w, 1f);
+		return out;
+	}
+
+	/** Nonzero pixels of any channel of the mask image are regenerated; it must have the image's size. */
+	public static float[] regionOf(final UserImage mask, final UserImage image) {
+		if (mask.height != image.height || mask.width != image.width) throw new IllegalArgumentException("the mask " +
+			mask.source + " is " + mask.width + "×" + mask.height + ", the image " + image.source + " " + image.width +
+			"×" + image.height);
+		final int plane = image.height * image.width;
+		final float[] out = new float[plane];
+		for (int c = 0; c < mask.channels; c++)
+			for (int i = 0; i < plane; i++)
+				if (mask.chw[c * plane + i] != 0) out[i] = 1;
+		return out;
+	}
 
 	/**
 	 * @param images n images (C, H, W) in [0, 1] (colorize: grey, C = 1)

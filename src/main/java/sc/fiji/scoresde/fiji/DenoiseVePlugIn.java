@@ -1,0 +1,17 @@
+package sc.fiji.scoresde.fiji;
+
+import sc.fiji.scoresde.restore.Restoration;
+
+/** The ImageJ 1 menu entry "Denoise (VE)..." (plugins.config); see {@link RestoreVePlugIn}. */
+public class DenoiseVePlugIn extends RestoreVePlugIn {
+
+	@Override
+	Restoration.Task task() {
+		return Restoration.Task.DENOISE;
+	}
+
+	@Override
+	Class<? extends RestoreVeCommand> command() {
+		return DenoiseVeCommand.class;
+	}
+}

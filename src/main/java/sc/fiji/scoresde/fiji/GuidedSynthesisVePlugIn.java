@@ -1,0 +1,17 @@
+package sc.fiji.scoresde.fiji;
+
+import sc.fiji.scoresde.restore.Restoration;
+
+/** The ImageJ 1 menu entry "Guided synthesis (VE)..." (plugins.config); see {@link RestoreVePlugIn}. */
+public class GuidedSynthesisVePlugIn extends RestoreVePlugIn {
+
+	@Override
+	Restoration.Task task() {
+		return Restoration.Task.EDIT;
+	}
+
+	@Override
+	Class<? extends RestoreVeCommand> command() {
+		return GuidedSynthesisVeCommand.class;
+	}
+}

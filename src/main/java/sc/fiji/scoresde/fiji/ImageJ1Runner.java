@@ -1,0 +1,79 @@
+package sc.fiji.scoresde.fiji;
+
+import ij.IJ;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.scijava.Context;
+import org.scijava.app.event.StatusEvent;
+import org.scijava.command.DynamicCommand;
+import org.scijava.event.EventHandler;
+import org.scijava.event.EventService;
+import org.scijava.event.EventSubscriber;
+import org.scijava.module.ModuleService;
+import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.plugin.PluginService;
+
+/**
+ * How the ImageJ 1 bridges run a SciJava command: one SciJava context for all of them, the command's status
+ * messages in ImageJ 1's status bar and progress bar, Esc cancels before the next network call.
+ */
+final class ImageJ1Runner {
+
+	private static Context context;
+
+	private ImageJ1Runner() {}
+
+	static synchronized Context context() {
+		if (context == null) context = new Context();
+		return context;
+	}
+
+	/**
+	 * Runs the command (made in {@link #context()}) with these inputs and waits for it. Preprocessors inject
+	 * services and inputs; no postprocessors: ImageJ 1 shows the result itself.
+	 */
+	static void run(final DynamicCommand command, final Map<String, Object> inputs) throws InterruptedException,
+		ExecutionException
+	{
+		final Thread thread = Thread.currentThread();
+		final ClassLoader previous = thread.getContextClassLoader();
+		thread.setContextClassLoader(ImageJ1Runner.class.getClassLoader());
+		final Context ctx = context();
+		final List<EventSubscriber<?>> subscribers = ctx.service(EventService.class).subscribe(new StatusRelay());
+		try {
+			IJ.resetEscape();
+			final Future<?> future = ctx.service(ModuleService.class).run(command, ctx.service(PluginService.class)
+				.createInstancesOfType(PreprocessorPlugin.class), null, inputs);
+			while (true) {
+				try {
+					future.get(100, TimeUnit.MILLISECONDS);
+					break;
+				}
+				catch (final TimeoutException e) {
+					if (IJ.escapePressed() && !command.isCanceled()) command.cancel("Cancelled: Esc pressed");
+				}
+			}
+		}
+		finally {
+			ctx.service(EventService.class).unsubscribe(subscribers);
+			IJ.showProgress(1.0);
+			thread.setContextClassLoader(previous);
+		}
+	}
+
+	/** Shows the command's StatusService messages in ImageJ 1's status bar. */
+	public static final class StatusRelay {
+
+		@EventHandler
+		public void onStatus(final StatusEvent e) {
+			if (e.getProgressMaximum() > 0) IJ.showProgress(e.getProgressValue(), e.getProgressMaximum());
+			if (e.getStatusMessage() != null && !e.getStatusMessage().isEmpty()) IJ.showStatus(e.getStatusMessage());
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package sc.fiji.scoresde.fiji;
+
+import net.imglib2.img.Img;
+
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import sc.fiji.scoresde.imagej.ImgInput;
+import sc.fiji.scoresde.io.UserImage;
+import sc.fiji.scoresde.restore.Restoration;
+import sc.fiji.scoresde.restore.RestorationService;
+
+/** Regenerates the masked region of the image (replacement; by default with RePaint resampling). */
+@Plugin(type = Command.class, label = "Inpaint (VE)", headless = true,
+	description = "Regenerate a region of an image with a Score SDE (VE) model")
+public class InpaintVeCommand extends RestoreVeCommand {
+
+	@Parameter(label = "Mask (nonzero: regenerated; or give a rectangle)", required = false, persist = false)
+	private Img<?> mask;
+
+	@Parameter(label = "Rect (x,y,w,h to regenerate, instead of a mask)", required = false, persist = false)
+	private String rect = "";
+
+	@Parameter(label = "Resample (RePaint resamplings per step, pc only; 0: plain replacement)", min = "0",
+		max = "100", persist = false)
+	private int resample = 3;
+
+	@Override
+	Restoration.Task task() {
+		return Restoration.Task.INPAINT;
+	}
+
+	@Override
+	void configure(final RestoreOptions o) {
+		o.resample = resample;
+	}
+
+	@Override
+	float[] regenerate(final UserImage input) {
+		final boolean hasRect = rect != null && !rect.trim().isEmpty();
+		if ((mask != null) == hasRect) throw new IllegalArgumentException("Inpaint (VE): give either a mask image " +
+			"or a rectangle rect=x,y,w,h (the region to regenerate)");
+		if (mask != null) {
+			if (mask.dimension(0) != input.width || mask.dimension(1) != input.height) throw new IllegalArgumentException(
+				"Inpaint (VE): the mask is " + mask.dimension(0) + "×" + mask.dimension(1) + ", the image " + input.width +
+					"×" + input.height);
+			return ImgInput.nonzero(mask, "the mask");
+		}
+		final String[] parts = rect.trim().split("\\s*,\\s*");
+		if (parts.length != 4) throw new IllegalArgumentException("Inpaint (VE): rect '" + rect + "' must be x,y,w,h");
+		final int[] v = new int[4];
+		for (int i = 0; i < 4; i++)
+			try {
+				v[i] = Integer.parseInt(parts[i]);
+			}
+			catch (final NumberFormatException e) {
+				throw new IllegalArgumentException("Inpaint (VE): rect '" + rect + "' must be four whole numbers x,y,w,h");
+			}
+		return RestorationService.rectangle(input.width, input.height, v[0], v[1], v[2], v[3]);
+	}
+}

@@ -1,0 +1,127 @@
+package sc.fiji.scoresde.fiji;
+
+import sc.fiji.scoresde.restore.Restoration;
+
+/**
+ * The options of Inpaint, Colorize, Denoise and Guided synthesis (VE)..., shared by the SciJava commands and their
+ * ImageJ 1 bridges. Keys are the SciJava field names, which are also the first words of the dialog labels, so one
+ * macro line works in both. Defaults are those the exact-posterior benchmark favours (docs/bench-inpainting.txt):
+ * pc with 3 RePaint resamplings over 125 steps for inpaint and colorize, em with 500 steps for denoise and edit.
+ */
+public final class RestoreOptions {
+
+	public static final String KEY_MODEL = "model";
+	public static final String KEY_SAMPLER = "sampler";
+	public static final String KEY_STEPS = "steps";
+	public static final String KEY_SEED = "seed";
+	public static final String KEY_SAMPLES = "samples";
+	public static final String KEY_DEVICE = "device";
+	public static final String KEY_OUTPUT = "output";
+	public static final String KEY_RESAMPLE = "resample";
+	public static final String KEY_SIGMA = "sigma";
+	public static final String KEY_STRENGTH = "strength";
+	public static final String KEY_MASK = "mask";
+	public static final String KEY_RECT = "rect";
+
+	/** inpaint's mask choice in the ImageJ 1 dialog: the image's own selection */
+	public static final String MASK_SELECTION = "selection";
+
+	public final Restoration.Task task;
+	/** empty: the bundled Fashion-MNIST demo model */
+	public String model = "";
+	public String sampler;
+	public int steps;
+	/** −1: pick one */
+	public long seed = -1;
+	/** results per image; denoise: 0 is Tweedie's posterior mean */
+	public int samples;
+	public String device = "auto";
+	public String output = GenerateOptions.OUTPUT_RGB;
+	/** inpaint, colorize: RePaint resamplings per step (pc only) */
+	public int resample = 3;
+	/** denoise: σ_y in [0, 1] units; −1 estimates it from the image */
+	public double sigma = -1;
+	/** guided synthesis: t0 in (0, 1] */
+	public double strength = 0.5;
+
+	public RestoreOptions(final Restoration.Task task) {
+		this.task = task;
+		final boolean replacing = task == Restoration.Task.INPAINT || task == Restoration.Task.COLORIZE;
+		sampler = replacing ? "pc" : "em";
+		steps = replacing ? 125 : 500;
+		samples = task == Restoration.Task.DENOISE ? 0 : 1;
+	}
+
+	/** The menu label, e.g. "Inpaint (VE)...". */
+	public static String title(final Restoration.Task task) {
+		switch (task) {
+			case INPAINT: return "Inpaint (VE)...";
+			case COLORIZE: return "Colorize (VE)...";
+			case DENOISE: return "Denoise (VE)...";
+			default: return "Guided synthesis (VE)...";
+		}
+	}
+
+	public String title() {
+		return title(task);
+	}
+
+	/** Checks every option before anything is loaded; the message names the command, the option and the value. */
+	public void validate() {
+		final int minSamples = task == Restoration.Task.DENOISE ? 0 : 1;
+		if (samples < minSamples || samples > 4096) throw bad(KEY_SAMPLES, samples, "between " + minSamples +
+			" and 4096" + (minSamples == 0 ? " (0: the posterior mean)" : ""));
+		if (!GenerateOptions.OUTPUT_RGB.equals(output) && !GenerateOptions.OUTPUT_FLOAT.equals(output)) throw bad(
+			KEY_OUTPUT, output, "'" + GenerateOptions.OUTPUT_RGB + "' or '" + GenerateOptions.OUTPUT_FLOAT + "'");
+		if (resample < 0 || resample > 100) throw bad(KEY_RESAMPLE, resample, "between 0 and 100");
+		if (task == Restoration.Task.DENOISE && !(sigma == -1 || sigma > 0 && Double.isFinite(sigma))) throw bad(
+			KEY_SIGMA, sigma, "-1 (estimate it from the image) or a number > 0 in the [0, 1] range of the image");
+		if (!sc.fiji.scoresde.generate.ModelLocator.isAcceptable(model)) throw bad(KEY_MODEL, model,
+			"an existing pipeline folder, UNet folder or weights file, a Hugging Face model id, or empty for the " +
+				"bundled Fashion-MNIST model");
+		try {
+			sc.fiji.scoresde.generate.DeviceChoice.parse(device);
+		}
+		catch (final IllegalArgumentException e) {
+			throw bad(KEY_DEVICE, device, "one of auto, cpu, gpu");
+		}
+		try {
+			request().validate();
+		}
+		catch (final IllegalArgumentException e) {
+			throw new IllegalArgumentException(prefix() + e.getMessage(), e);
+		}
+	}
+
+	private String prefix() {
+		return title().replace("...", "") + ": ";
+	}
+
+	private IllegalArgumentException bad(final String key, final Object value, final String expected) {
+		return new IllegalArgumentException(prefix() + "option '" + key + "' is " + (value instanceof String ? "'" +
+			value + "'" : String.valueOf(value)) + "; expected " + expected);
+	}
+
+	public Restoration.Request request() {
+		final Restoration.Request r = new Restoration.Request();
+		r.task = task;
+		r.sampling.sampler = sampler;
+		r.sampling.steps = steps;
+		r.sampling.seed = seed;
+		r.sampling.batch = Math.max(1, samples);
+		final boolean replacing = task == Restoration.Task.INPAINT || task == Restoration.Task.COLORIZE;
+		r.resamplings = replacing && "pc".equals(sampler) ? resample : 0;
+		r.sigma = task == Restoration.Task.DENOISE && sigma != -1 ? sigma : null;
+		r.posteriorMean = task == Restoration.Task.DENOISE && samples == 0;
+		r.strength = strength;
+		return r;
+	}
+
+	public boolean floatOutput() {
+		return GenerateOptions.OUTPUT_FLOAT.equals(output);
+	}
+
+	public sc.fiji.scoresde.generate.DeviceChoice deviceChoice() {
+		return sc.fiji.scoresde.generate.DeviceChoice.parse(device);
+	}
+}

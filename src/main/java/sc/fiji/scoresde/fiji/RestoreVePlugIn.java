@@ -1,0 +1,202 @@
+package sc.fiji.scoresde.fiji;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.plugin.PlugIn;
+
+import java.awt.TextField;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Vector;
+import java.util.concurrent.ExecutionException;
+
+import net.imglib2.img.Img;
+
+import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.generate.GenerationService;
+import sc.fiji.scoresde.imagej.ImagePlusConversion;
+import sc.fiji.scoresde.imagej.ImagePlusInput;
+import sc.fiji.scoresde.restore.Restoration;
+
+/**
+ * The ImageJ 1 face of Inpaint, Colorize, Denoise and Guided synthesis (VE)... (registered in plugins.config): a
+ * macro-recordable dialog on the active image's current plane, run through the SciJava command of the task. The
+ * input image is only read; the results open in a new window (a stack for several samples). Inpaint's mask is the
+ * image's selection or another open image of the same size. Esc cancels before the next network call.
+ */
+public abstract class RestoreVePlugIn implements PlugIn {
+
+	private static final Map<Restoration.Task, RestoreOptions> LAST = new EnumMap<>(Restoration.Task.class);
+
+	abstract Restoration.Task task();
+
+	abstract Class<? extends RestoreVeCommand> command();
+
+	@Override
+	public void run(final String arg) {
+		final String title = RestoreOptions.title(task()).replace("...", "");
+		final ImagePlus imp = WindowManager.getCurrentImage();
+		if (imp == null) {
+			IJ.error(title, "There is no image open: " + title + " works on the active image.");
+			return;
+		}
+		final Dialog d = showDialog(imp);
+		if (d == null) return;
+		try {
+			d.options.validate();
+		}
+		catch (final IllegalArgumentException e) {
+			IJ.error(title, e.getMessage());
+			return;
+		}
+		final ImagePlus out = restore(imp, d.options, d.mask);
+		if (out != null) out.show();
+	}
+
+	/** The dialog's answers: the options and, for inpaint, the mask choice. */
+	static final class Dialog {
+
+		RestoreOptions options;
+		String mask;
+	}
+
+	private synchronized Dialog showDialog(final ImagePlus imp) {
+		final Restoration.Task task = task();
+		final RestoreOptions last = LAST.computeIfAbsent(task, RestoreOptions::new);
+		final GenericDialog gd = new GenericDialog(RestoreOptions.title(task).replace("...", ""));
+		gd.addMessage("Input: " + imp.getTitle() + (imp.getStackSize() > 1 ? " (the current plane)" : ""));
+		// labels start with the option key: GenericDialog derives the macro key from the first word
+		gd.addStringField("Model (folder or hub id; empty: bundled Fashion-MNIST model)", last.model, 40);
+		if (task == Restoration.Task.INPAINT) {
+			final List<String> masks = new ArrayList<>();
+			masks.add(RestoreOptions.MASK_SELECTION);
+			for (final int id : WindowManager.getIDList())
+				if (id != imp.getID()) masks.add(WindowManager.getImage(id).getTitle());
+			gd.addChoice("Mask (selection or an image; inside / nonzero is regenerated)", masks.toArray(new String[0]),
+				RestoreOptions.MASK_SELECTION);
+		}
+		gd.addChoice("Sampler", GenerateOptions.SAMPLERS, last.sampler);
+		gd.addNumericField("Steps", last.steps, 0);
+		gd.addNumericField("Seed (-1: pick one)", -1, 0);
+		gd.addNumericField(task == Restoration.Task.DENOISE ? "Samples (0: the posterior mean)" : "Samples",
+			last.samples, 0);
+		gd.addChoice("Device", GenerateOptions.DEVICES, last.device);
+		gd.addChoice("Output", GenerateOptions.OUTPUTS, imp.getBitDepth() == 32 ? GenerateOptions.OUTPUT_FLOAT
+			: last.output);
+		switch (task) {
+			case INPAINT: case COLORIZE:
+				gd.addNumericField("Resample (RePaint resamplings per step, pc only)", last.resample, 0);
+				break;
+			case DENOISE:
+				gd.addNumericField("Sigma (noise in [0,1] units; -1: estimate)", last.sigma, 4);
+				break;
+			default:
+				gd.addNumericField("Strength (t0 in (0,1]; 1: plain generation)", last.strength, 3);
+		}
+		gd.showDialog();
+		if (gd.wasCanceled()) return null;
+		final Dialog d = new Dialog();
+		final RestoreOptions o = new RestoreOptions(task);
+		o.model = gd.getNextString().trim();
+		if (task == Restoration.Task.INPAINT) d.mask = gd.getNextChoice();
+		o.sampler = gd.getNextChoice();
+		o.steps = (int) gd.getNextNumber();
+		if (Macro.getOptions() == null) {
+			// interactive: the seed itself replaces "pick one" before the recorder reads the field
+			@SuppressWarnings("unchecked")
+			final Vector<TextField> fields = gd.getNumericFields();
+			final TextField seedField = fields.get(1);
+			if (seedField.getText().trim().equals("-1")) seedField.setText(Long.toString(GenerationService.pickSeed(
+				-1)));
+		}
+		o.seed = (long) gd.getNextNumber();
+		o.samples = (int) gd.getNextNumber();
+		o.device = gd.getNextChoice();
+		o.output = gd.getNextChoice();
+		switch (task) {
+			case INPAINT: case COLORIZE: o.resample = (int) gd.getNextNumber(); break;
+			case DENOISE: o.sigma = gd.getNextNumber(); break;
+			default: o.strength = gd.getNextNumber();
+		}
+		if (gd.invalidNumber()) {
+			IJ.error(gd.getTitle(), "a numeric option is not a number: " + gd.getErrorMessage());
+			return null;
+		}
+		// the seed is not remembered: each dialog opens with -1 (pick one)
+		LAST.put(task, o);
+		d.options = o;
+		return d;
+	}
+
+	/**
+	 * Runs the task's SciJava command on the current plane of {@code imp}; the results as a new (not shown) image,
+	 * or null when it failed (the reason shown in an error dialog) or was cancelled.
+	 */
+	ImagePlus restore(final ImagePlus imp, final RestoreOptions o, final String maskChoice) {
+		final String title = o.title().replace("...", "");
+		try {
+			final Map<String, Object> inputs = new LinkedHashMap<>();
+			inputs.put("image", ImagePlusInput.currentPlane(imp));
+			if (o.task == Restoration.Task.INPAINT) {
+				final Img<?> mask;
+				if (RestoreOptions.MASK_SELECTION.equals(maskChoice)) {
+					mask = ImagePlusInput.selectionMask(imp);
+					if (mask == null) throw new IllegalArgumentException("the image " + imp.getTitle() + " has no area " +
+						"selection: draw the region to regenerate, or choose a mask image");
+				}
+				else {
+					final ImagePlus m = WindowManager.getImage(maskChoice);
+					if (m == null) throw new IllegalArgumentException("there is no open image '" + maskChoice + "'");
+					mask = ImagePlusInput.currentPlane(m);
+				}
+				inputs.put(RestoreOptions.KEY_MASK, mask);
+				inputs.put(RestoreOptions.KEY_RECT, "");
+			}
+			inputs.put(RestoreOptions.KEY_MODEL, o.model);
+			inputs.put(RestoreOptions.KEY_SAMPLER, o.sampler);
+			inputs.put(RestoreOptions.KEY_STEPS, o.steps);
+			inputs.put(RestoreOptions.KEY_SEED, o.seed);
+			inputs.put(RestoreOptions.KEY_SAMPLES, o.samples);
+			inputs.put(RestoreOptions.KEY_DEVICE, o.device);
+			inputs.put(RestoreOptions.KEY_OUTPUT, o.output);
+			switch (o.task) {
+				case INPAINT: case COLORIZE: inputs.put(RestoreOptions.KEY_RESAMPLE, o.resample); break;
+				case DENOISE: inputs.put(RestoreOptions.KEY_SIGMA, o.sigma); break;
+				default: inputs.put(RestoreOptions.KEY_STRENGTH, o.strength);
+			}
+			final RestoreVeCommand command = RestoreVeCommand.create(ImageJ1Runner.context(), command());
+			ImageJ1Runner.run(command, inputs);
+			final GeneratedImages images = command.restored();
+			if (images == null) {
+				final String reason = command.getCancelReason();
+				IJ.showStatus(reason == null ? title + ": no image" : reason);
+				if (reason != null && !reason.startsWith("Cancelled")) IJ.error(title, reason);
+				return null;
+			}
+			final ImagePlus out = ImagePlusConversion.toImagePlus(images, title + " of " + imp.getTitle() + " seed=" +
+				images.seed, o.floatOutput());
+			out.setCalibration(imp.getCalibration());
+			IJ.log("Score SDE VE " + title + " of " + imp.getTitle() + ": seed " + images.seed + ", sampler " +
+				o.sampler + ", " + images.steps + " steps, " + images.batch + " result(s)");
+			return out;
+		}
+		catch (final IllegalArgumentException e) {
+			IJ.error(title, e.getMessage());
+			return null;
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+		catch (final ExecutionException e) {
+			IJ.error(title, String.valueOf(e.getCause()));
+			return null;
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package sc.fiji.scoresde.imagej;
+
+import net.imglib2.RandomAccess;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.ARGBType;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+import net.imglib2.type.numeric.integer.UnsignedShortType;
+import net.imglib2.type.numeric.real.DoubleType;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.util.Intervals;
+import net.imglib2.util.Util;
+import net.imglib2.view.Views;
+
+import sc.fiji.scoresde.io.UserImage;
+
+/**
+ * An ImgLib2 image given to inpaint, colorize, denoise or edit, as a {@link UserImage} in the model's [0, 1] range:
+ * 8-bit ÷ 255, 16-bit ÷ 65535, float taken as it is, ARGB as three 8-bit channels. One plane: (X, Y) or
+ * (X, Y, channel) with 1 or 3 channels; further dimensions must have size 1.
+ */
+public final class ImgInput {
+
+	private ImgInput() {}
+
+	public static UserImage toUserImage(final RandomAccessibleInterval<?> image, final String name) {
+		if (image == null) throw new IllegalArgumentException("no input image was given");
+		final RandomAccessibleInterval<?> img = Views.zeroMin(image);
+		final long[] dims = Intervals.dimensionsAsLongArray(img);
+		final Object type = Util.getTypeFromInterval(img);
+		final boolean argb = type instanceof ARGBType;
+		final int channels = planeChannels(dims, name, argb);
+		final int w = (int) dims[0], h = (int) dims[1], plane = w * h;
+		final float[] chw = new float[(argb ? 3 : channels) * plane];
+		final RandomAccess<?> ra = img.randomAccess();
+		final long[] pos = new long[dims.length];
+		if (argb) {
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) {
+					pos[0] = x;
+					pos[1] = y;
+					final int v = ((ARGBType) ra.setPositionAndGet(pos)).get();
+					chw[y * w + x] = ARGBType.red(v) / 255f;
+					chw[plane + y * w + x] = ARGBType.green(v) / 255f;
+					chw[2 * plane + y * w + x] = ARGBType.blue(v) / 255f;
+				}
+			return new UserImage(name, 3, h, w, chw);
+		}
+		final float scale = scale(type, name);
+		for (int c = 0; c < channels; c++)
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) {
+					pos[0] = x;
+					pos[1] = y;
+					if (dims.length > 2) pos[2] = c;
+					final float v = ((RealType<?>) ra.setPositionAndGet(pos)).getRealFloat() * scale;
+					chw[(c * h + y) * w + x] = v;
+				}
+		return new UserImage(name, channels, h, w, chw);
+	}
+
+	/** 1 where the mask (one plane of any real or ARGB type) is nonzero in any channel. */
+	public static float[] nonzero(final RandomAccessibleInterval<?> mask, final String name) {
+		final RandomAccessibleInterval<?> img = Views.zeroMin(mask);
+		final long[] dims = Intervals.dimensionsAsLongArray(img);
+		final Object type = Util.getTypeFromInterval(img);
+		final int channels = planeChannels(dims, name, type instanceof ARGBType);
+		final int w = (int) dims[0], h = (int) dims[1];
+		final float[] out = new float[w * h];
+		final RandomAccess<?> ra = img.randomAccess();
+		final long[] pos = new long[dims.length];
+		for (int c = 0; c < channels; c++)
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) {
+					pos[0] = x;
+					pos[1] = y;
+					if (dims.length > 2) pos[2] = c;
+					final Object v = ra.setPositionAndGet(pos);
+					final boolean set = v instanceof ARGBType ? (((ARGBType) v).get() & 0xffffff) != 0
+						: v instanceof RealType ? ((RealType<?>) v).getRealDouble() != 0 : fail(name, v);
+					if (set) out[y * w + x] = 1;
+				}
+		return out;
+	}
+
+	private static boolean fail(final String name, final Object v) {
+		throw new IllegalArgumentException(name + ": pixel type " + v.getClass().getSimpleName() + " is not a number");
+	}
+
+	private static int planeChannels(final long[] dims, final String name, final boolean argb) {
+		if (dims.length < 2) throw new IllegalArgumentException(name + " has " + dims.length + " dimension(s); an " +
+			"image plane (X, Y) was expected");
+		for (int d = 3; d < dims.length; d++)
+			if (dims[d] != 1) throw new IllegalArgumentException(name + " is " + describe(dims) + ": one image plane " +
+				"(X, Y, and 1 or 3 channels) was expected; process a stack plane by plane");
+		final long c = dims.length > 2 ? dims[2] : 1;
+		if (c != 1 && !(c == 3 && !argb)) throw new IllegalArgumentException(name + " is " + describe(dims) + ": " +
+			"dimension 3 (channels) must have size 1 or 3" + (argb ? " (size 1 for ARGB)" : ""));
+		if ((long) dims[0] * dims[1] * c > Integer.MAX_VALUE / 4) throw new IllegalArgumentException(name + " is " +
+			describe(dims) + ": too large for one plane");
+		return (int) c;
+	}
+
+	private static String describe(final long[] dims) {
+		final StringBuilder s = new StringBuilder();
+		for (final long d : dims)
+			s.append(s.length() == 0 ? "" : "×").append(d);
+		return s.toString();
+	}
+
+	private static float scale(final Object type, final String name) {
+		if (type instanceof UnsignedByteType) return 1 / 255f;
+		if (type instanceof UnsignedShortType) return 1 / 65535f;
+		if (type instanceof FloatType || type instanceof DoubleType) return 1;
+		throw new IllegalArgumentException(name + ": pixel type " + type.getClass().getSimpleName() + " is not " +
+			"8-bit, 16-bit or float (the model's [0, 1] range is 8-bit ÷ 255, 16-bit ÷ 65535 or float as it is)");
+	}
+}
