@@ -116,4 +116,109 @@ class LegacyMacroTest {
 			"the macro trained and wrote the pipeline: " + line);
 		assertTrue(Files.readString(out.resolve("unet").resolve("config.json")).contains("\"in_channels\": 1"));
 	}
+
+	/** Pixels of every plane as one int array (8-bit, 16-bit, float bits or RGB). */
+	static int[] planes(final ImagePlus imp) {
+		final int n = imp.getStackSize(), plane = imp.getWidth() * imp.getHeight();
+		final int[] out = new int[n * plane];
+		for (int s = 1; s <= n; s++) {
+			final ij.process.ImageProcessor ip = imp.getStack().getProcessor(s);
+			for (int i = 0; i < plane; i++)
+				out[(s - 1) * plane + i] = imp.getBitDepth() == 32 ? Float.floatToIntBits(ip.getf(i)) : ip.get(i);
+		}
+		return out;
+	}
+
+	/** A 32×32 RGB test image, saved before the macro runs and again after it, to show the input is untouched. */
+	static String preamble(final Path dir) {
+		return "close(\"*\");\nnewImage(\"in\", \"RGB ramp\", 32, 32, 1);\nrun(\"Add Specified Noise...\", \"standard=40\");\n" +
+			"saveAs(\"Tiff\", \"" + dir.resolve("before.tif") + "\");\nrename(\"in\");\n";
+	}
+
+	static String after(final Path dir) {
+		return "\nselectImage(\"in\");\nsaveAs(\"Tiff\", \"" + dir.resolve("after.tif") + "\");\n";
+	}
+
+	void assertInputUntouched(final Path dir) {
+		assertTrue(java.util.Arrays.equals(planes(IJ.openImage(dir.resolve("before.tif").toString())), planes(IJ
+			.openImage(dir.resolve("after.tif").toString()))), "the input image is not modified");
+	}
+
+	@Test
+	void inpaintMacroRegeneratesTheSelectionOnly(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("inpainted.tif");
+		ij1.runMacro(preamble(dir) + "makeRectangle(8, 8, 12, 10);\n" + macro("inpaint_selection.ijm") + "\n" +
+			"if (!startsWith(getTitle(), \"inpainted\")) exit(\"unexpected title \" + getTitle());" + after(dir),
+			"model=" + tiny() + " steps=3 seed=2 out=" + out);
+		final ImagePlus in = IJ.openImage(dir.resolve("before.tif").toString());
+		final ImagePlus res = IJ.openImage(out.toString());
+		assertNotNull(res, "the macro saved the result");
+		assertEquals(ImagePlus.COLOR_RGB, res.getType());
+		assertTrue(res.getInfoProperty().contains("seed=2"), res.getInfoProperty());
+		int changed = 0;
+		for (int y = 0; y < 32; y++)
+			for (int x = 0; x < 32; x++) {
+				final boolean inside = x >= 8 && x < 20 && y >= 8 && y < 18;
+				final int a = in.getProcessor().get(x, y), b = res.getProcessor().get(x, y);
+				if (!inside) assertEquals(a, b, "known pixel " + x + "," + y);
+				else if (a != b) changed++;
+			}
+		assertTrue(changed > 60, "the selection was regenerated: " + changed);
+		assertInputUntouched(dir);
+	}
+
+	@Test
+	void inpaintWithAMaskImageAndWithoutASelection(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("masked.tif");
+		final Path report = dir.resolve("report.txt");
+		// a mask image chosen in the dialog equals the same selection; with no selection nothing is made
+		ij1.runMacro(preamble(dir) + "newImage(\"m\", \"8-bit black\", 32, 32, 1);\nsetColor(255);\n" +
+			"fillRect(8, 8, 12, 10);\nselectImage(\"in\");\nrun(\"Select None\");\n" +
+			"run(\"Inpaint (VE)...\", \"model=[" + tiny() + "] mask=m sampler=pc steps=3 seed=2 samples=1 " +
+			"device=cpu output=[RGB (8-bit)] resample=3\");\nsaveAs(\"Tiff\", \"" + out + "\");\n" +
+			"selectImage(\"in\");\nmakeRectangle(8, 8, 12, 10);\nrun(\"Inpaint (VE)...\", \"model=[" + tiny() +
+			"] mask=selection steps=3 seed=2\");\nsaveAs(\"Tiff\", \"" + dir.resolve("sel.tif") + "\");\n" +
+			"selectImage(\"in\");\nrun(\"Select None\");\nbefore = nImages;\nrun(\"Inpaint (VE)...\", \"model=[" + tiny() +
+			"] mask=selection steps=3 seed=2\");\nFile.saveString(\"\" + (nImages - before), \"" + report + "\");", "");
+		final ImagePlus viaMask = IJ.openImage(out.toString());
+		assertNotNull(viaMask, "mask image run saved");
+		assertTrue(java.util.Arrays.equals(planes(viaMask), planes(IJ.openImage(dir.resolve("sel.tif").toString()))),
+			"mask image = the same selection");
+		if (Files.exists(report)) assertEquals("0", Files.readString(report).trim(), "no selection: no new image");
+	}
+
+	@Test
+	void colorizeMacroColoursWithAnRgbModel(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("colour.tif");
+		ij1.runMacro(preamble(dir) + macro("colorize.ijm") + after(dir), "model=" + tiny() +
+			" steps=3 samples=2 out=" + out);
+		final ImagePlus res = IJ.openImage(out.toString());
+		assertNotNull(res, "the macro saved the result");
+		assertEquals(2, res.getStackSize(), "two samples");
+		assertEquals(ImagePlus.COLOR_RGB, res.getType());
+		assertInputUntouched(dir);
+	}
+
+	@Test
+	void denoiseMacroGivesTheFloatPosteriorMean(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("denoised.tif");
+		ij1.runMacro(preamble(dir) + macro("denoise.ijm") + after(dir), "model=" + tiny() + " sigma=0.1 out=" + out);
+		final ImagePlus res = IJ.openImage(out.toString());
+		assertNotNull(res, "the macro saved the result");
+		assertEquals(32, res.getBitDepth(), "float output");
+		assertEquals(3, res.getNChannels(), "RGB model: 3 channels");
+		assertEquals(1, res.getNFrames(), "samples=0: one posterior mean");
+		assertInputUntouched(dir);
+	}
+
+	@Test
+	void guidedSynthesisMacroMakesOneResultPerSample(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("edited.tif");
+		ij1.runMacro(preamble(dir) + macro("guided_synthesis.ijm") + after(dir), "model=" + tiny() +
+			" steps=3 samples=3 strength=0.4 out=" + out);
+		final ImagePlus res = IJ.openImage(out.toString());
+		assertNotNull(res, "the macro saved the result");
+		assertEquals(3, res.getStackSize());
+		assertInputUntouched(dir);
+	}
 }
