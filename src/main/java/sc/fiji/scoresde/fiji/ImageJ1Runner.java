@@ -29,8 +29,19 @@ final class ImageJ1Runner {
 
 	private ImageJ1Runner() {}
 
+	/** Made with this plugin's class loader as context class loader, so that SciJava finds the plugin's commands. */
 	static synchronized Context context() {
-		if (context == null) context = new Context();
+		if (context == null) {
+			final Thread thread = Thread.currentThread();
+			final ClassLoader previous = thread.getContextClassLoader();
+			thread.setContextClassLoader(ImageJ1Runner.class.getClassLoader());
+			try {
+				context = new Context();
+			}
+			finally {
+				thread.setContextClassLoader(previous);
+			}
+		}
 		return context;
 	}
 

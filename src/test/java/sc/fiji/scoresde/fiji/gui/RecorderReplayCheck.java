@@ -83,7 +83,7 @@ public final class RecorderReplayCheck {
 			Thread.sleep(500);
 			capture(first.getWindow(), shots.resolve("result-window.png"));
 		}
-		final String recorded = recordedLine();
+		final String recorded = recordedLine("run(\"Generate (VE)...\"");
 		log.append("recorded: ").append(recorded).append('\n');
 		log.append("first: ").append(first.getTitle()).append(' ').append(first.getStackSize()).append('\n');
 		final Object[] pixels = pixels(first);
@@ -101,7 +101,66 @@ public final class RecorderReplayCheck {
 		final boolean same = Arrays.deepEquals(pixels, pixels(replay));
 		log.append("identical: ").append(same).append('\n');
 		if (shots != null) captureTrainDialog(ij, shots.resolve("train-dialog.png"), log);
-		return same ? 0 : 1;
+		final boolean inpaintSame = inpaintReplay(ij, replay, model, shots, log);
+		return same && inpaintSame ? 0 : 1;
+	}
+
+	/**
+	 * Inpaint (VE)... from the menu on the generated stack with a rectangle selected; the recorded line, replayed on
+	 * the same image and selection, must give the same pixels.
+	 */
+	private static boolean inpaintReplay(final ImageJ ij, final ImagePlus input, final String model, final Path shots,
+		final StringBuilder log) throws Exception
+	{
+		input.setSlice(1);
+		input.setRoi(new ij.gui.Roi(6, 6, 12, 10));
+		WindowManager.setTempCurrentImage(null);
+		EventQueue.invokeAndWait(() -> WindowManager.setCurrentWindow(input.getWindow()));
+		Recorder.record = true;
+		final Thread answer = new Thread(() -> {
+			try {
+				final GenericDialog gd = waitForDialog("Inpaint (VE)");
+				EventQueue.invokeAndWait(() -> {
+					((TextField) gd.getStringFields().get(0)).setText(model);
+					@SuppressWarnings("unchecked")
+					final Vector<TextField> numbers = gd.getNumericFields();
+					numbers.get(0).setText(model.isEmpty() ? "125" : "3"); // steps
+				});
+				Thread.sleep(500);
+				if (shots != null) capture(gd, shots.resolve("inpaint-dialog.png"));
+				final Button ok = gd.getButtons()[0];
+				EventQueue.invokeLater(() -> gd.actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, "OK")));
+			}
+			catch (final Exception e) {
+				log.append("inpaint dialog: ").append(e).append('\n');
+			}
+		}, "answer-inpaint");
+		answer.start();
+		final java.awt.MenuItem item = findMenuItem(Menus.getMenuBar(), "Inpaint (VE)...");
+		if (item == null) throw new IllegalStateException("no Inpaint (VE)... item in the menu bar");
+		log.append("menu: ").append(((java.awt.Menu) item.getParent()).getLabel()).append(" > ").append(item
+			.getLabel()).append('\n');
+		EventQueue.invokeLater(() -> ij.actionPerformed(new ActionEvent(item, ActionEvent.ACTION_PERFORMED, item
+			.getLabel())));
+		answer.join(300_000);
+		waitFor(() -> WindowManager.getCurrentImage() != null && WindowManager.getCurrentImage().getTitle()
+			.startsWith("Inpaint (VE)"), "the inpainting result window");
+		final ImagePlus first = WindowManager.getCurrentImage();
+		Thread.sleep(500);
+		final String recorded = recordedLine("run(\"Inpaint (VE)...\"");
+		log.append("inpaint recorded: ").append(recorded).append('\n');
+		log.append("inpaint first: ").append(first.getTitle()).append('\n');
+		final Object[] pixels = pixels(first);
+		first.changes = false;
+		first.close();
+		Recorder.record = false;
+		WindowManager.setCurrentWindow(input.getWindow());
+		input.setRoi(new ij.gui.Roi(6, 6, 12, 10));
+		IJ.runMacro("selectImage(" + input.getID() + ");\n" + recorded);
+		final ImagePlus replay = WindowManager.getCurrentImage();
+		final boolean same = replay != null && replay != input && Arrays.deepEquals(pixels, pixels(replay));
+		log.append("inpaint identical: ").append(same).append('\n');
+		return same;
 	}
 
 	private static void answerDialog(final String model, final Path shots, final StringBuilder log) {
@@ -172,15 +231,15 @@ public final class RecorderReplayCheck {
 		return null;
 	}
 
-	private static String recordedLine() throws Exception {
+	private static String recordedLine(final String start) throws Exception {
 		String found = null;
 		for (int i = 0; i < 100 && found == null; i++) {
 			final String text = Recorder.getInstance().getText();
 			for (final String line : text.split("\n"))
-				if (line.startsWith("run(\"Generate (VE)...\"")) found = line;
+				if (line.startsWith(start)) found = line;
 			if (found == null) Thread.sleep(100);
 		}
-		if (found == null) throw new IllegalStateException("the recorder has no Generate (VE) line: " + Recorder
+		if (found == null) throw new IllegalStateException("the recorder has no " + start + " line: " + Recorder
 			.getInstance().getText());
 		return found;
 	}
@@ -205,9 +264,15 @@ public final class RecorderReplayCheck {
 	}
 
 	private static void waitFor(final Condition c, final String what) throws Exception {
-		final long end = System.currentTimeMillis() + 300_000;
+		final long end = System.currentTimeMillis() + 120_000;
 		while (!c.holds()) {
-			if (System.currentTimeMillis() > end) throw new IllegalStateException("timed out waiting for " + what);
+			if (System.currentTimeMillis() > end) {
+				final StringBuilder open = new StringBuilder();
+				for (final Window w : Window.getWindows())
+					if (w.isShowing()) open.append(" [").append(w instanceof java.awt.Dialog ? ((java.awt.Dialog) w)
+						.getTitle() : w instanceof java.awt.Frame ? ((java.awt.Frame) w).getTitle() : w.getName()).append(']');
+				throw new IllegalStateException("timed out waiting for " + what + "; showing:" + open);
+			}
 			Thread.sleep(50);
 		}
 	}

@@ -68,5 +68,9 @@ class RecorderReplayTest {
 			"shots/result-window.png")) > 0 && Files.size(work.resolve("shots/train-dialog.png")) > 0,
 			"screenshots taken");
 		assertTrue(text.contains("train dialog: captured"), "the Train Score Model (VE) dialog opened: " + text);
+		assertTrue(text.contains("inpaint identical: true"), "the recorded Inpaint (VE) line replays: " + text);
+		assertTrue(text.contains("menu: Score SDE > Inpaint (VE)..."), text);
+		final Matcher inpaintSeed = Pattern.compile("inpaint recorded: .*seed=(\\d+)").matcher(text);
+		assertTrue(inpaintSeed.find(), "the recorded Inpaint line holds the seed used: " + text);
 	}
 }
