@@ -54,4 +54,12 @@ final class CommandHooks {
 		};
 		return hooks;
 	}
+
+	/** A hub download's bytes in the status bar. */
+	static sc.fiji.scoresde.hub.HubClient.Progress download(final StatusService status) {
+		return (file, done, total) -> {
+			if (status != null) status.showStatus((int) Math.min(Integer.MAX_VALUE, done / 1024), (int) Math.min(
+				Integer.MAX_VALUE, Math.max(1, total / 1024)), "Score SDE VE: downloading " + file);
+		};
+	}
 }

@@ -105,10 +105,7 @@ public class GenerateVeCommand extends DynamicCommand {
 		final Task task = taskService == null ? null : taskService.createTask("Score SDE VE: generating");
 		final long start = System.nanoTime();
 		try {
-			final Path modelPath = sc.fiji.scoresde.generate.ModelLocator.locate(o.model, (file, done, total) -> {
-				if (status != null) status.showStatus((int) Math.min(Integer.MAX_VALUE, done / 1024), (int) Math.min(
-					Integer.MAX_VALUE, Math.max(1, total / 1024)), "Score SDE VE: downloading " + file);
-			}, log::info);
+			final Path modelPath = sc.fiji.scoresde.generate.ModelLocator.locate(o.model, CommandHooks.download(status), log::info);
 			final String modelName = o.model.trim().isEmpty() ? DefaultModel.NAME : o.model;
 			try (LoadedModel loaded = LoadedModel.load(modelPath, o.deviceChoice().resolve(log::info), log::warn)) {
 				final GenerationService.Hooks hooks = CommandHooks.create(this, log, status, task, "Score SDE VE");

@@ -2,19 +2,15 @@ package sc.fiji.scoresde.fiji;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.Macro;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 
-import java.awt.TextField;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Vector;
 import java.util.concurrent.ExecutionException;
 
 
 import sc.fiji.scoresde.generate.GeneratedImages;
-import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.imagej.ImagePlusConversion;
 
 /**
@@ -65,15 +61,7 @@ public class GenerateVePlugIn implements PlugIn {
 		o.applyCheckpoint(gd.getNextChoice());
 		o.images = (int) gd.getNextNumber();
 		o.steps = (int) gd.getNextNumber();
-		if (Macro.getOptions() == null) {
-			// interactive: replace "pick one" by the seed itself before the recorder sees it, so that the recorded
-			// macro line replays to the same pixels
-			@SuppressWarnings("unchecked")
-			final Vector<TextField> fields = gd.getNumericFields();
-			final TextField seedField = fields.get(2);
-			if (seedField.getText().trim().equals("-1")) seedField.setText(Long.toString(GenerationService.pickSeed(
-				-1)));
-		}
+		ImageJ1Runner.pinSeed(gd, 2);
 		o.seed = (long) gd.getNextNumber();
 		o.snr = gd.getNextNumber();
 		o.correctors = (int) gd.getNextNumber();
@@ -118,9 +106,7 @@ public class GenerateVePlugIn implements PlugIn {
 			ImageJ1Runner.run(command, inputs);
 			final GeneratedImages images = command.generated();
 			if (images == null) {
-				final String reason = command.getCancelReason();
-				IJ.showStatus(reason == null ? "Generate (VE): no image" : reason);
-				if (reason != null && !reason.startsWith("Cancelled")) IJ.error("Generate (VE)", reason);
+				ImageJ1Runner.reportNothingMade(command, "Generate (VE)");
 				return null;
 			}
 			final ImagePlus imp = ImagePlusConversion.toImagePlus(images, "Score SDE VE seed=" + images.seed, o

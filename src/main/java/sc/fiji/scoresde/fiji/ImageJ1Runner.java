@@ -78,6 +78,25 @@ final class ImageJ1Runner {
 		}
 	}
 
+	/**
+	 * Interactive runs only: replaces "pick one" (−1) in the seed field, the {@code index}-th numeric field, by the
+	 * seed itself before the recorder reads the dialog, so that the recorded macro line replays to the same pixels.
+	 * Call it after reading the fields before the seed and before reading the seed.
+	 */
+	static void pinSeed(final ij.gui.GenericDialog gd, final int index) {
+		if (ij.Macro.getOptions() != null) return;
+		final java.awt.TextField field = (java.awt.TextField) gd.getNumericFields().get(index);
+		if (field.getText().trim().equals("-1")) field.setText(Long.toString(sc.fiji.scoresde.generate
+			.GenerationService.pickSeed(-1)));
+	}
+
+	/** After a run that made nothing: the reason in the status bar, and in an error dialog unless cancelled. */
+	static void reportNothingMade(final DynamicCommand command, final String title) {
+		final String reason = command.getCancelReason();
+		IJ.showStatus(reason == null ? title + ": no image" : reason);
+		if (reason != null && !reason.startsWith("Cancelled")) IJ.error(title, reason);
+	}
+
 	/** Shows the command's StatusService messages in ImageJ 1's status bar. */
 	public static final class StatusRelay {
 

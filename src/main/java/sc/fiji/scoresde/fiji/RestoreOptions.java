@@ -21,7 +21,6 @@ public final class RestoreOptions {
 	public static final String KEY_SIGMA = "sigma";
 	public static final String KEY_STRENGTH = "strength";
 	public static final String KEY_MASK = "mask";
-	public static final String KEY_RECT = "rect";
 
 	/** inpaint's mask choice in the ImageJ 1 dialog: the image's own selection */
 	public static final String MASK_SELECTION = "selection";
@@ -66,6 +65,11 @@ public final class RestoreOptions {
 		return title(task);
 	}
 
+	/** The title without the dots, e.g. "Inpaint (VE)": dialog, messages, result windows. */
+	public String name() {
+		return title().replace("...", "");
+	}
+
 	/** Checks every option before anything is loaded; the message names the command, the option and the value. */
 	public void validate() {
 		final int minSamples = task == Restoration.Task.DENOISE ? 0 : 1;
@@ -94,7 +98,7 @@ public final class RestoreOptions {
 	}
 
 	private String prefix() {
-		return title().replace("...", "") + ": ";
+		return name() + ": ";
 	}
 
 	private IllegalArgumentException bad(final String key, final Object value, final String expected) {

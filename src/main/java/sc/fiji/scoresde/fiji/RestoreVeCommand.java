@@ -39,10 +39,12 @@ public abstract class RestoreVeCommand extends DynamicCommand {
 	@Parameter(label = "Image (one plane: grey, RGB or 3 channels)", persist = false)
 	private Img<?> image;
 
-	@Parameter(label = "Model (pipeline folder or hub id; empty: bundled Fashion-MNIST model)", required = false, persist = false)
+	@Parameter(label = "Model (pipeline folder or hub id; empty: bundled Fashion-MNIST model)", required = false,
+		persist = false)
 	private String model = "";
 
-	@Parameter(label = "Sampler", choices = { "pc", "em", "ancestral", "reverse-diffusion", "ald", "heun", "ode" }, persist = false)
+	@Parameter(label = "Sampler", choices = { "pc", "em", "ancestral", "reverse-diffusion", "ald", "heun", "ode" },
+		persist = false)
 	private String sampler = defaults().sampler;
 
 	@Parameter(label = "Steps", min = "1", persist = false)
@@ -105,7 +107,7 @@ public abstract class RestoreVeCommand extends DynamicCommand {
 	@Override
 	public void run() {
 		final RestoreOptions o = options();
-		final String name = o.title().replace("...", "");
+		final String name = o.name();
 		final UserImage input;
 		final float[] region;
 		try {
@@ -124,10 +126,7 @@ public abstract class RestoreVeCommand extends DynamicCommand {
 		final Task task = taskService == null ? null : taskService.createTask("Score SDE VE: " + name);
 		final long start = System.nanoTime();
 		try {
-			final Path modelPath = ModelLocator.locate(o.model, (file, done, total) -> {
-				if (status != null) status.showStatus((int) Math.min(Integer.MAX_VALUE, done / 1024), (int) Math.min(
-					Integer.MAX_VALUE, Math.max(1, total / 1024)), "Score SDE VE: downloading " + file);
-			}, log::info);
+			final Path modelPath = ModelLocator.locate(o.model, CommandHooks.download(status), log::info);
 			try (LoadedModel loaded = LoadedModel.load(modelPath, o.deviceChoice().resolve(log::info), log::warn)) {
 				final float[] pixels = RestorationService.input(input, task(), loaded.unet().config().inChannels);
 				if (task != null) task.start();
@@ -162,7 +161,7 @@ public abstract class RestoreVeCommand extends DynamicCommand {
 
 	/** "Inpaint (VE) seed=7": the result window's title. */
 	public static String resultTitle(final RestoreOptions o, final long seed) {
-		return o.title().replace("...", "") + " seed=" + seed;
+		return o.name() + " seed=" + seed;
 	}
 
 	/** A new instance of the command class, ready for {@code moduleService.run(command, true, inputs)}. */

@@ -2,24 +2,20 @@ package sc.fiji.scoresde.fiji;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.Macro;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 
-import java.awt.TextField;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Vector;
 import java.util.concurrent.ExecutionException;
 
 import net.imglib2.img.Img;
 
 import sc.fiji.scoresde.generate.GeneratedImages;
-import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.imagej.ImagePlusConversion;
 import sc.fiji.scoresde.imagej.ImagePlusInput;
 import sc.fiji.scoresde.restore.Restoration;
@@ -40,7 +36,7 @@ public abstract class RestoreVePlugIn implements PlugIn {
 
 	@Override
 	public void run(final String arg) {
-		final String title = RestoreOptions.title(task()).replace("...", "");
+		final String title = new RestoreOptions(task()).name();
 		final ImagePlus imp = WindowManager.getCurrentImage();
 		if (imp == null) {
 			IJ.error(title, "There is no image open: " + title + " works on the active image.");
@@ -69,7 +65,7 @@ public abstract class RestoreVePlugIn implements PlugIn {
 	private synchronized Dialog showDialog(final ImagePlus imp) {
 		final Restoration.Task task = task();
 		final RestoreOptions last = LAST.computeIfAbsent(task, RestoreOptions::new);
-		final GenericDialog gd = new GenericDialog(RestoreOptions.title(task).replace("...", ""));
+		final GenericDialog gd = new GenericDialog(last.name());
 		gd.addMessage("Input: " + imp.getTitle() + (imp.getStackSize() > 1 ? " (the current plane)" : ""));
 		// labels start with the option key: GenericDialog derives the macro key from the first word
 		gd.addStringField("Model (folder or hub id; empty: bundled Fashion-MNIST model)", last.model, 40);
@@ -107,14 +103,7 @@ public abstract class RestoreVePlugIn implements PlugIn {
 		if (task == Restoration.Task.INPAINT) d.mask = gd.getNextChoice();
 		o.sampler = gd.getNextChoice();
 		o.steps = (int) gd.getNextNumber();
-		if (Macro.getOptions() == null) {
-			// interactive: the seed itself replaces "pick one" before the recorder reads the field
-			@SuppressWarnings("unchecked")
-			final Vector<TextField> fields = gd.getNumericFields();
-			final TextField seedField = fields.get(1);
-			if (seedField.getText().trim().equals("-1")) seedField.setText(Long.toString(GenerationService.pickSeed(
-				-1)));
-		}
+		ImageJ1Runner.pinSeed(gd, 1);
 		o.seed = (long) gd.getNextNumber();
 		o.samples = (int) gd.getNextNumber();
 		o.device = gd.getNextChoice();
@@ -139,7 +128,7 @@ public abstract class RestoreVePlugIn implements PlugIn {
 	 * or null when it failed (the reason shown in an error dialog) or was cancelled.
 	 */
 	ImagePlus restore(final ImagePlus imp, final RestoreOptions o, final String maskChoice) {
-		final String title = o.title().replace("...", "");
+		final String title = o.name();
 		try {
 			final Map<String, Object> inputs = new LinkedHashMap<>();
 			inputs.put("image", ImagePlusInput.currentPlane(imp));
@@ -156,7 +145,6 @@ public abstract class RestoreVePlugIn implements PlugIn {
 					mask = ImagePlusInput.currentPlane(m);
 				}
 				inputs.put(RestoreOptions.KEY_MASK, mask);
-				inputs.put(RestoreOptions.KEY_RECT, "");
 			}
 			inputs.put(RestoreOptions.KEY_MODEL, o.model);
 			inputs.put(RestoreOptions.KEY_SAMPLER, o.sampler);
@@ -174,9 +162,7 @@ public abstract class RestoreVePlugIn implements PlugIn {
 			ImageJ1Runner.run(command, inputs);
 			final GeneratedImages images = command.restored();
 			if (images == null) {
-				final String reason = command.getCancelReason();
-				IJ.showStatus(reason == null ? title + ": no image" : reason);
-				if (reason != null && !reason.startsWith("Cancelled")) IJ.error(title, reason);
+				ImageJ1Runner.reportNothingMade(command, title);
 				return null;
 			}
 			final ImagePlus out = ImagePlusConversion.toImagePlus(images, title + " of " + imp.getTitle() + " seed=" +

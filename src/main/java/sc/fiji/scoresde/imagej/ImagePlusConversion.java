@@ -51,7 +51,8 @@ public final class ImagePlusConversion {
 					final float[] values = new float[plane];
 					for (int i = 0; i < plane; i++)
 						values[i] = g.nhwc[(n * plane + i) * g.channels + c];
-					stack.addSlice(g.channels == 1 ? "image " + n : "image " + n + " channel " + c, new FloatProcessor(g.width, g.height, values));
+					stack.addSlice(g.channels == 1 ? "image " + n : "image " + n + " channel " + c, new FloatProcessor(
+						g.width, g.height, values));
 				}
 		}
 		final ImagePlus imp = new ImagePlus(title, stack);

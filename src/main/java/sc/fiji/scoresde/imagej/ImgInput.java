@@ -64,6 +64,8 @@ public final class ImgInput {
 		final RandomAccessibleInterval<?> img = Views.zeroMin(mask);
 		final long[] dims = Intervals.dimensionsAsLongArray(img);
 		final Object type = Util.getTypeFromInterval(img);
+		if (!(type instanceof ARGBType || type instanceof RealType)) throw new IllegalArgumentException(name +
+			": pixel type " + type.getClass().getSimpleName() + " is not a number");
 		final int channels = planeChannels(dims, name, type instanceof ARGBType);
 		final int w = (int) dims[0], h = (int) dims[1];
 		final float[] out = new float[w * h];
@@ -76,15 +78,10 @@ public final class ImgInput {
 					pos[1] = y;
 					if (dims.length > 2) pos[2] = c;
 					final Object v = ra.setPositionAndGet(pos);
-					final boolean set = v instanceof ARGBType ? (((ARGBType) v).get() & 0xffffff) != 0
-						: v instanceof RealType ? ((RealType<?>) v).getRealDouble() != 0 : fail(name, v);
-					if (set) out[y * w + x] = 1;
+					if (v instanceof ARGBType ? (((ARGBType) v).get() & 0xffffff) != 0 : ((RealType<?>) v)
+						.getRealDouble() != 0) out[y * w + x] = 1;
 				}
 		return out;
-	}
-
-	private static boolean fail(final String name, final Object v) {
-		throw new IllegalArgumentException(name + ": pixel type " + v.getClass().getSimpleName() + " is not a number");
 	}
 
 	private static int planeChannels(final long[] dims, final String name, final boolean argb) {

@@ -67,12 +67,7 @@ public final class RecorderReplayCheck {
 		// the menu item fires this command; the dialog is answered from another thread
 		final Thread answer = new Thread(() -> answerDialog(model, shots, log), "answer-dialog");
 		answer.start();
-		final java.awt.MenuItem item = findMenuItem(Menus.getMenuBar(), "Generate (VE)...");
-		if (item == null) throw new IllegalStateException("no Generate (VE)... item in the menu bar");
-		log.append("menu: ").append(((java.awt.Menu) item.getParent()).getLabel()).append(" > ").append(item
-			.getLabel()).append('\n');
-		EventQueue.invokeLater(() -> ij.actionPerformed(new ActionEvent(item, ActionEvent.ACTION_PERFORMED, item
-			.getLabel())));
+		clickMenu(ij, "Generate (VE)...", log);
 		answer.join(300_000);
 		waitFor(() -> WindowManager.getCurrentImage() != null && WindowManager.getCurrentImage().getTitle()
 			.startsWith("Score SDE VE"), "the result window");
@@ -136,12 +131,7 @@ public final class RecorderReplayCheck {
 			}
 		}, "answer-inpaint");
 		answer.start();
-		final java.awt.MenuItem item = findMenuItem(Menus.getMenuBar(), "Inpaint (VE)...");
-		if (item == null) throw new IllegalStateException("no Inpaint (VE)... item in the menu bar");
-		log.append("menu: ").append(((java.awt.Menu) item.getParent()).getLabel()).append(" > ").append(item
-			.getLabel()).append('\n');
-		EventQueue.invokeLater(() -> ij.actionPerformed(new ActionEvent(item, ActionEvent.ACTION_PERFORMED, item
-			.getLabel())));
+		clickMenu(ij, "Inpaint (VE)...", log);
 		answer.join(300_000);
 		waitFor(() -> WindowManager.getCurrentImage() != null && WindowManager.getCurrentImage().getTitle()
 			.startsWith("Inpaint (VE)"), "the inpainting result window");
@@ -187,10 +177,7 @@ public final class RecorderReplayCheck {
 
 	/** Opens Train Score Model (VE)... from the menu, takes its dialog's picture and cancels it. */
 	private static void captureTrainDialog(final ImageJ ij, final Path file, final StringBuilder log) throws Exception {
-		final java.awt.MenuItem item = findMenuItem(Menus.getMenuBar(), "Train Score Model (VE)...");
-		if (item == null) throw new IllegalStateException("no Train Score Model (VE)... item in the menu bar");
-		EventQueue.invokeLater(() -> ij.actionPerformed(new ActionEvent(item, ActionEvent.ACTION_PERFORMED, item
-			.getLabel())));
+		clickMenu(ij, "Train Score Model (VE)...", null);
 		final GenericDialog gd = waitForDialog("Train Score Model (VE)");
 		Thread.sleep(500);
 		capture(gd, file);
@@ -198,6 +185,16 @@ public final class RecorderReplayCheck {
 		EventQueue.invokeLater(() -> gd.actionPerformed(new ActionEvent(cancel, ActionEvent.ACTION_PERFORMED,
 			"Cancel")));
 		log.append("train dialog: captured\n");
+	}
+
+	/** Fires the menu item with this label as a click would; with a log, notes which menu holds it. */
+	private static void clickMenu(final ImageJ ij, final String label, final StringBuilder log) {
+		final java.awt.MenuItem item = findMenuItem(Menus.getMenuBar(), label);
+		if (item == null) throw new IllegalStateException("no " + label + " item in the menu bar");
+		if (log != null) log.append("menu: ").append(((java.awt.Menu) item.getParent()).getLabel()).append(" > ")
+			.append(item.getLabel()).append('\n');
+		EventQueue.invokeLater(() -> ij.actionPerformed(new ActionEvent(item, ActionEvent.ACTION_PERFORMED, item
+			.getLabel())));
 	}
 
 	private static GenericDialog waitForDialog(final String title) throws Exception {
