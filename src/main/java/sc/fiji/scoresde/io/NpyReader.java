@@ -25,15 +25,22 @@ public final class NpyReader {
 	public static UserImage read(final Path file) throws IOException {
 		final long size = Files.size(file);
 		if (size > 1L << 30) throw new ModelFormatException(file + ": " + size + " bytes is too large for one image");
-		final ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+		return read(Files.readAllBytes(file), file.toString());
+	}
+
+	/** Reads the bytes of a .npy file; {@code name} is used in messages. */
+	public static UserImage read(final byte[] data, final String file) throws ModelFormatException {
+		final ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
 		if (b.remaining() < 10 || (b.get(0) & 0xff) != 0x93 || b.get(1) != 'N' || b.get(2) != 'U' || b.get(3) != 'M' ||
 			b.get(4) != 'P' || b.get(5) != 'Y') throw new ModelFormatException(file + ": not a .npy file (no \\x93NUMPY " +
 				"magic)");
 		final int major = b.get(6);
+		if (major < 1 || major > 3) throw new ModelFormatException(file + ": .npy format version " + major + " is not " +
+			"1, 2 or 3");
+		if (major > 1 && b.remaining() < 12) throw new ModelFormatException(file + ": .npy header is damaged");
 		final int headerLength = major == 1 ? b.getShort(8) & 0xffff : b.getInt(8);
-		final int start = (major == 1 ? 10 : 12) + headerLength;
-		if (major < 1 || major > 3 || headerLength < 0 || start > b.limit()) throw new ModelFormatException(file +
-			": .npy header is damaged");
+		final long start = (major == 1 ? 10L : 12L) + headerLength;
+		if (headerLength < 0 || start > b.limit()) throw new ModelFormatException(file + ": .npy header is damaged");
 		final String header = new String(b.array(), major == 1 ? 10 : 12, headerLength, StandardCharsets.ISO_8859_1);
 		final Matcher d = DESCR.matcher(header), o = ORDER.matcher(header), s = SHAPE.matcher(header);
 		if (!d.find() || !o.find() || !s.find()) throw new ModelFormatException(file + ": .npy header '" + header
@@ -76,12 +83,12 @@ public final class NpyReader {
 		}
 		else throw new ModelFormatException(file + ": shape (" + s.group(1).trim() + ") is not one image (H, W), " +
 			"(H, W, C) or (1, H, W, C) with C = 1 or 3");
-		if (h < 1 || w < 1 || h * w > 1L << 26) throw new ModelFormatException(file + ": image size " + w + "×" + h +
+		if (h < 1 || w < 1 || h > 1L << 26 || w > 1L << 26 || h * w > 1L << 26) throw new ModelFormatException(file + ": image size " + w + "×" + h +
 			" is out of range");
 		final long count = h * w * c;
 		if (b.limit() - start != count * bytes) throw new ModelFormatException(file + ": holds " + (b.limit() - start) +
 			" data bytes; shape and dtype need " + count * bytes);
-		b.position(start);
+		b.position((int) start);
 		final int plane = (int) (h * w);
 		final float[] chw = new float[(int) count];
 		for (int i = 0; i < count; i++) {

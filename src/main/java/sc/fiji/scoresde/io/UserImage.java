@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Iterator;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * An image the user gives to inpaint, colorize, denoise or edit, in the model's [0, 1] range: 8-bit ÷ 255, 16-bit
@@ -32,17 +35,45 @@ public final class UserImage {
 
 	public static UserImage read(final Path file) throws IOException {
 		if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no such image file");
+		final long size = Files.size(file);
+		if (size > 1L << 30) throw new ModelFormatException(file + ": " + size + " bytes is too large for one image");
 		final String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-		if (name.endsWith(".npy")) return NpyReader.read(file);
+		final byte[] data = Files.readAllBytes(file);
+		return name.endsWith(".npy") ? NpyReader.read(data, file.toString()) : decode(data, file.toString());
+	}
+
+	/** The largest image read, in pixels: 8192² (the decoded raster is allocated only below it). */
+	public static final long MAX_PIXELS = 1L << 26;
+
+	/**
+	 * Decodes PNG, TIFF, JPEG, BMP or GIF bytes ({@code source} names them in messages). The size in the header is
+	 * checked before any pixel is decoded, so a small file that declares a huge image is refused, not allocated.
+	 */
+	public static UserImage decode(final byte[] data, final String source) throws ModelFormatException {
 		final BufferedImage image;
-		try {
-			image = ImageIO.read(file.toFile());
+		try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(data))) {
+			final Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+			if (!readers.hasNext()) throw new ModelFormatException(source + ": not an image format Java can read (PNG, " +
+				"TIFF, JPEG, BMP, GIF)");
+			final ImageReader reader = readers.next();
+			try {
+				reader.setInput(in, true, true);
+				final long w = reader.getWidth(0), h = reader.getHeight(0);
+				if (w < 1 || h < 1 || w * h > MAX_PIXELS) throw new ModelFormatException(source + ": declares " + w + "×" +
+					h + " pixels; at most " + MAX_PIXELS + " are read");
+				image = reader.read(0);
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (final ModelFormatException e) {
+			throw e;
 		}
 		catch (final IOException | RuntimeException e) {
-			throw new ModelFormatException(file + ": cannot be decoded: " + e.getMessage(), e);
+			throw new ModelFormatException(source + ": cannot be decoded: " + e.getMessage(), e);
 		}
-		if (image == null) throw new ModelFormatException(file + ": not an image format Java can read (PNG, TIFF, " +
-			"JPEG, BMP, GIF)");
+		if (image == null) throw new ModelFormatException(source + ": holds no image");
 		final int h = image.getHeight(), w = image.getWidth(), plane = h * w;
 		if (image.getColorModel() instanceof IndexColorModel) {
 			final int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
@@ -54,8 +85,8 @@ public final class UserImage {
 				v[2 * plane + i] = (argb[i] & 0xff) / 255f;
 				grey &= v[i] == v[plane + i] && v[i] == v[2 * plane + i];
 			}
-			return grey ? new UserImage(file.toString(), 1, h, w, java.util.Arrays.copyOf(v, plane)) : new UserImage(file
-				.toString(), 3, h, w, v);
+			return grey ? new UserImage(source, 1, h, w, java.util.Arrays.copyOf(v, plane)) : new UserImage(
+				source, 3, h, w, v);
 		}
 		final Raster raster = image.getRaster();
 		final int bands = raster.getNumBands() >= 3 ? 3 : 1;
@@ -65,7 +96,7 @@ public final class UserImage {
 			case DataBuffer.TYPE_BYTE: scale = 1 / 255f; break;
 			case DataBuffer.TYPE_USHORT: scale = 1 / 65535f; break;
 			case DataBuffer.TYPE_FLOAT: case DataBuffer.TYPE_DOUBLE: scale = 1; break;
-			default: throw new ModelFormatException(file + ": pixel type " + type + " is not 8-bit, 16-bit or float");
+			default: throw new ModelFormatException(source + ": pixel type " + type + " is not 8-bit, 16-bit or float");
 		}
 		final float[] v = new float[bands * plane];
 		final float[] row = new float[w];
@@ -75,7 +106,7 @@ public final class UserImage {
 				for (int x = 0; x < w; x++)
 					v[(c * h + y) * w + x] = row[x] * scale;
 			}
-		return new UserImage(file.toString(), bands, h, w, v);
+		return new UserImage(source, bands, h, w, v);
 	}
 
 	/** One channel, or three equal ones. */
