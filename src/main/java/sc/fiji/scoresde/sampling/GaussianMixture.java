@@ -95,6 +95,34 @@ public final class GaussianMixture {
 		return out;
 	}
 
+	/**
+	 * The exact log-density at x of the mixture perturbed by N(0, σ²I): log Σ_k w_k N(x; μ_k, Σ_k + σ²I), in nats
+	 * (each mode in its eigenbasis; σ = 0 needs non-singular covariances).
+	 */
+	public double logDensity(final double[] x, final double sigma) {
+		final int d = dims();
+		if (x.length != d) throw new IllegalArgumentException("point has " + x.length + " coordinates, not " + d);
+		final double[] logs = new double[modes()];
+		double max = Double.NEGATIVE_INFINITY;
+		for (int k = 0; k < modes(); k++) {
+			double quadratic = 0, logDet = 0;
+			for (int j = 0; j < d; j++) {
+				double projected = 0;
+				for (int i = 0; i < d; i++)
+					projected += eigenvectors[k][i][j] * (x[i] - means[k][i]);
+				final double v = eigenvalues[k][j] + sigma * sigma;
+				quadratic += projected * projected / v;
+				logDet += Math.log(v);
+			}
+			logs[k] = Math.log(weights[k]) - 0.5 * (d * Math.log(2 * Math.PI) + logDet + quadratic);
+			max = Math.max(max, logs[k]);
+		}
+		double sum = 0;
+		for (final double l : logs)
+			sum += Math.exp(l - max);
+		return max + Math.log(sum);
+	}
+
 	/** n exact samples, flattened (n × D), from {@code seed}. */
 	public float[] sample(final int n, final long seed) {
 		final Random r = new Random(seed);

@@ -11,13 +11,9 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class ProbabilityFlowOdeSampler implements Sampler {
 
-	private static final double[] C = { 0, 1 / 5.0, 3 / 10.0, 4 / 5.0, 8 / 9.0, 1 };
-	private static final double[][] A = { {}, { 1 / 5.0 }, { 3 / 40.0, 9 / 40.0 }, { 44 / 45.0, -56 / 15.0, 32 / 9.0 },
-		{ 19372 / 6561.0, -25360 / 2187.0, 64448 / 6561.0, -212 / 729.0 }, { 9017 / 3168.0, -355 / 33.0, 46732 /
-			5247.0, 49 / 176.0, -5103 / 18656.0 } };
-	private static final double[] B = { 35 / 384.0, 0, 500 / 1113.0, 125 / 192.0, -2187 / 6784.0, 11 / 84.0 };
-	private static final double[] E = { -71 / 57600.0, 0, 71 / 16695.0, -71 / 1920.0, 17253 / 339200.0, -22 / 525.0,
-		1 / 40.0 };
+	// the Dormand–Prince tableau, shared with the general solver
+	private static final double[] C = Rk45.C, B = Rk45.B, E = Rk45.E;
+	private static final double[][] A = Rk45.A;
 
 	private final VeSde sde;
 	private final double rtol;

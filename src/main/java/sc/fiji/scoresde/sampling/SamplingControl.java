@@ -29,7 +29,7 @@ public final class SamplingControl {
 	}
 
 	/** Sets the number of calls to report as total (−1: unknown, for adaptive samplers). */
-	void expect(final int totalCalls) {
+	public void expect(final int totalCalls) {
 		this.total = totalCalls;
 	}
 
@@ -39,14 +39,19 @@ public final class SamplingControl {
 	}
 
 	/** One network call: checks for cancellation first, reports after. */
-	NDArray call(final ScoreModel model, final NDArray x, final float sigma) {
+	public NDArray call(final ScoreModel model, final NDArray x, final float sigma) {
+		return call(() -> model.score(x, sigma));
+	}
+
+	/** Any work that counts as one network call (e.g. a score with its vector–Jacobian product), as {@link #call}. */
+	public <T> T call(final java.util.function.Supplier<T> work) {
 		if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
 			throw new SamplingCancelledException(calls, total);
 		}
-		final NDArray score = model.score(x, sigma);
+		final T result = work.get();
 		calls++;
 		listener.networkCallDone(calls, total > 0 ? Math.max(total, calls) : -1);
-		return score;
+		return result;
 	}
 
 	/**
@@ -58,7 +63,7 @@ public final class SamplingControl {
 		return x.add(call(model, x, sigma).mul(sigma * sigma));
 	}
 
-	void reached(final double sigma, final double fraction) {
+	public void reached(final double sigma, final double fraction) {
 		listener.noiseLevelReached(sigma, Math.max(0, Math.min(1, fraction)));
 	}
 
