@@ -48,7 +48,7 @@ final class Attention {
 		final NDArray q = toHeads(toQ.forward(tokens), b, seq);
 		final NDArray k = toHeads(toK.forward(tokens), b, seq);
 		final NDArray v = toHeads(toV.forward(tokens), b, seq);
-		final NDArray probs = OpStats.time("attention", () -> q.matMul(k.transpose(0, 2, 1)).mul(scale).softmax(-1));
+		final NDArray probs = OpStats.time("attention", () -> Scalars.mul(q.matMul(k.transpose(0, 2, 1)), scale).softmax(-1));
 		OpStats.addFlops(4L * b * heads * seq * seq * headDim);
 		final NDArray attended = OpStats.time("attention", () -> probs.matMul(v)).reshape(b, heads, seq, headDim).transpose(0, 2, 1, 3).reshape(b, seq,
 			c);

@@ -53,7 +53,7 @@ final class Nn {
 	}
 
 	static NDArray div(final NDArray own, final float divisor) {
-		return recording() ? own.div(divisor) : own.divi(divisor);
+		return recording() ? Scalars.div(own, divisor) : own.divi(divisor);
 	}
 
 	static NDArray div(final NDArray own, final NDArray divisor) {

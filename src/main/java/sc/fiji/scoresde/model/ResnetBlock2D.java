@@ -101,7 +101,7 @@ final class ResnetBlock2D {
 		else {
 			h = norm2.forward(h);
 			final NDList parts = t.reshape(b, 2 * outChannels, 1, 1).split(2, 1);
-			h = Nn.add(Nn.mul(h, parts.get(0).add(1f)), parts.get(1));
+			h = Nn.add(Nn.mul(h, Scalars.add(parts.get(0), 1f)), parts.get(1));
 		}
 		h = conv2.forward(Nn.silu(h));
 		final NDArray shortcut = convShortcut == null ? input : convShortcut.forward(input);

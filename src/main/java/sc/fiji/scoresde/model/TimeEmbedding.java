@@ -37,7 +37,7 @@ final class TimeEmbedding {
 		final NDArray t = sigma.toType(DataType.FLOAT32, false);
 		final long b = t.getShape().get(0);
 		if (fourier) {
-			final NDArray proj = t.log().reshape(b, 1).mul(fourierWeight.get()).mul(2f).mul(
+			final NDArray proj = Scalars.mul(Scalars.mul(t.log().reshape(b, 1).mul(fourierWeight.get()), 2f),
 				(float) Math.PI);
 			return NDArrays.concat(new NDList(proj.sin(), proj.cos()), 1);
 		}

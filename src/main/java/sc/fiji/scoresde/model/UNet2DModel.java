@@ -164,8 +164,11 @@ public final class UNet2DModel implements AutoCloseable {
 
 	private NDArray forwardPass(NDArray sample, NDArray sigma, final ActivationRecorder recorder) {
 		final long batch = sample.getShape().get(0);
-		if (config.centerInputSample) sample = sample.mul(2f).sub(1f);
+		if (config.centerInputSample) sample = Scalars.sub(Scalars.mul(sample, 2f), 1f);
 		NDArray sigmas = sigma.toType(DataType.FLOAT32, false);
+		// the output is divided by σ, so autograd keeps σ: a libtorch-owned copy, since the caller's array may be a
+		// view of a Java buffer that it frees before the backward pass (see Scalars)
+		if (Nn.recording()) sigmas = sigmas.duplicate();
 		if (sigmas.getShape().size() == 1 && batch != 1) sigmas = sigmas.reshape(1).broadcast(batch);
 		else sigmas = sigmas.reshape(batch);
 

@@ -2,6 +2,8 @@ package sc.fiji.scoresde.train;
 
 import ai.djl.ndarray.NDArray;
 
+import sc.fiji.scoresde.model.Scalars;
+
 import sc.fiji.scoresde.sampling.VeSde;
 
 /**
@@ -83,9 +85,10 @@ public final class DenoisingScoreMatching {
 		final NDArray s4 = sigmas.reshape(b, 1, 1, 1);
 		final NDArray perturbed = x.add(z.mul(s4));
 		final NDArray residual = model.score(perturbed, sigmas).mul(s4).add(z);
-		final NDArray perSample = residual.square().reshape(b, -1).sum(new int[] { 1 }).mul(0.5f);
+		// the ½ as a libtorch-owned scalar: autograd keeps it for the backward pass (see Scalars)
+		final NDArray perSample = Scalars.mul(residual.square().reshape(b, -1).sum(new int[] { 1 }), 0.5f);
 		if (weighting == Weighting.PAPER) return perSample.mean();
 		// w(σ) on the device, from the σ already there (no copy to the host in the training step)
-		return perSample.mul(sigmas.square().div((float) (sigmaData * sigmaData)).add(1f)).mean();
+		return perSample.mul(Scalars.add(Scalars.div(sigmas.square(), (float) (sigmaData * sigmaData)), 1f)).mean();
 	}
 }

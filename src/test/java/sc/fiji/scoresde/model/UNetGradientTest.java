@@ -1,5 +1,6 @@
 package sc.fiji.scoresde.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +78,101 @@ class UNetGradientTest {
 				assertTrue(relative < 3e-2, keys[k] + "[" + index + "]: autograd " + analytic[k][index] + ", finite " +
 					"differences " + numeric);
 			}
+		}
+	}
+
+	/**
+	 * DJL wraps a number operand (x.mul(2f)) in a tensor over a Java direct buffer and closes it after the op, while
+	 * autograd keeps it for the backward pass: a GC between forward and backward freed it and the gradient read freed
+	 * memory (NaN or arbitrary values; seen in the likelihood's divergence and as "non-finite gradient" training
+	 * steps). With the memory reused in between, the gradient must still equal the one computed without a GC, both
+	 * for the input (vector–Jacobian products) and for the parameters through the training loss.
+	 */
+	@Test
+	void gradientsSurviveAGarbageCollectionBetweenForwardAndBackward() throws Exception {
+		for (final java.nio.file.Path folder : new java.nio.file.Path[] { Fixtures.dir("ncsnpp-tiny").resolve(
+			"pipeline"), java.nio.file.Path.of("src/main/resources/sc/fiji/scoresde/default-model") })
+		{
+			final PipelineFolder f = PipelineFolder.open(folder, true);
+			try (NDManager m = NDManager.newBaseManager(Device.cpu());
+				UNet2DModel unet = new UNet2DModel(f.unetConfig, m.newSubManager()))
+			{
+				unet.loadWeights(f.readWeights(), folder.toString(), w -> {});
+				final Shape shape = new Shape(2, f.unetConfig.inChannels, f.unetConfig.height(), f.unetConfig.width());
+				final float[] x = m.randomUniform(0, 1, shape).toFloatArray();
+				final float[] v = m.randomNormal(shape).toFloatArray();
+				final float[] reference = inputGradient(unet, m, x, v, shape, false);
+				for (int run = 0; run < 3; run++)
+					assertArrayEquals(reference, inputGradient(unet, m, x, v, shape, true), folder + ": the input " +
+						"gradient changed when the garbage collector ran between forward and backward (run " + run + ")");
+				final Parameter p = unet.parameters().parameters().get("conv_in.weight");
+				final float[] lossReference = lossGradient(unet, m, x, shape, p, false);
+				assertArrayEquals(lossReference, lossGradient(unet, m, x, shape, p, true), folder + ": the training " +
+					"loss gradient changed when the garbage collector ran between forward and backward");
+			}
+		}
+	}
+
+	/** Frees what the collector can free, then fills freed native memory with other small direct buffers. */
+	private static java.util.List<NDArray> collectAndReuse(final NDManager m) throws InterruptedException {
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			Thread.sleep(30);
+		}
+		final java.util.List<NDArray> filler = new java.util.ArrayList<>();
+		for (int i = 0; i < 2000; i++)
+			filler.add(m.create(new float[] { 1e30f, -1e30f, Float.NaN, 7f }));
+		return filler;
+	}
+
+	private static float[] inputGradient(final UNet2DModel unet, final NDManager m, final float[] x, final float[] v,
+		final Shape shape, final boolean collect) throws InterruptedException
+	{
+		try (NDManager call = m.newSubManager()) {
+			final NDArray in = call.create(x, shape);
+			in.setRequiresGradient(true);
+			final NDArray probe = call.create(v, shape);
+			try (GradientCollector gc = call.getEngine().newGradientCollector()) {
+				final NDArray out;
+				// as LoadedModel.scoreModel: the call's intermediates are closed before the backward pass
+				try (NDManager inner = call.newSubManager()) {
+					in.tempAttach(inner);
+					out = unet.forward(in, inner.create(new float[] { 0.3f, 4f }), null);
+					out.attach(call);
+				}
+				final java.util.List<NDArray> filler = collect ? collectAndReuse(call) : java.util.List.of();
+				gc.backward(out.mul(probe).sum());
+				assertTrue(filler.size() >= 0);
+			}
+			return in.getGradient().toFloatArray();
+		}
+	}
+
+	private static float[] lossGradient(final UNet2DModel unet, final NDManager m, final float[] x, final Shape shape,
+		final Parameter p, final boolean collect) throws InterruptedException
+	{
+		try (NDManager call = m.newSubManager()) {
+			p.get().setRequiresGradient(true);
+			final NDArray xa = call.create(x, shape);
+			final float[] noise = new float[x.length];
+			final java.util.Random r = new java.util.Random(3);
+			for (int i = 0; i < noise.length; i++)
+				noise[i] = (float) r.nextGaussian();
+			final NDArray z = call.create(noise, shape);
+			final NDArray sigmas = call.create(new float[] { 0.3f, 4f });
+			final sc.fiji.scoresde.train.DenoisingScoreMatching dsm = new sc.fiji.scoresde.train.DenoisingScoreMatching(
+				new sc.fiji.scoresde.sampling.VeSde(0.01, 20, 1e-5), sc.fiji.scoresde.train.DenoisingScoreMatching.Weighting
+					.EDM, 0.5);
+			try (GradientCollector gc = call.getEngine().newGradientCollector()) {
+				final NDArray loss = dsm.loss((in, s) -> unet.forward(in, s, null), xa, sigmas, z);
+				final java.util.List<NDArray> filler = collect ? collectAndReuse(call) : java.util.List.of();
+				gc.backward(loss);
+				assertTrue(filler.size() >= 0);
+			}
+			final float[] g = p.get().getGradient().toFloatArray();
+			ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p.get());
+			p.get().setRequiresGradient(false);
+			return g;
 		}
 	}
 }
