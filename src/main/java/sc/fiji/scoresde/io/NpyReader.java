@@ -10,8 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads one image from a NumPy .npy file (format 1.0–3.0, C order): shape (H, W), (H, W, C) or (1, H, W, C) with
- * C = 1 or 3, as {@link NpyWriter} and numpy write them. float32/float64 are taken as they are, uint8 ÷ 255,
+ * Reads images from a NumPy .npy file (format 1.0–3.0, C order): one image of shape (H, W), (H, W, C) or (1, H, W, C)
+ * with C = 1 or 3, as {@link NpyWriter} and numpy write them, or for {@link #readStack} also N images (N, H, W, C) or
+ * (N, H, W) — a 3-D array whose last size is 1 or 3 is one image. float32/float64 are taken as they are, uint8 ÷ 255,
  * uint16 ÷ 65535. The header is parsed as text with fixed patterns, never evaluated.
  */
 public final class NpyReader {
@@ -28,8 +29,22 @@ public final class NpyReader {
 		return read(Files.readAllBytes(file), file.toString());
 	}
 
-	/** Reads the bytes of a .npy file; {@code name} is used in messages. */
+	/** Reads the bytes of a .npy file holding one image; {@code name} is used in messages. */
 	public static UserImage read(final byte[] data, final String file) throws ModelFormatException {
+		final java.util.List<UserImage> images = parse(data, file, false);
+		return images.get(0);
+	}
+
+	/** Reads the bytes of a .npy file holding one image or a stack of N images (N, H, W[, C]). */
+	public static java.util.List<UserImage> readStack(final byte[] data, final String file)
+		throws ModelFormatException
+	{
+		return parse(data, file, true);
+	}
+
+	private static java.util.List<UserImage> parse(final byte[] data, final String file, final boolean stack)
+		throws ModelFormatException
+	{
 		final ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
 		if (b.remaining() < 10 || (b.get(0) & 0xff) != 0x93 || b.get(1) != 'N' || b.get(2) != 'U' || b.get(3) != 'M' ||
 			b.get(4) != 'P' || b.get(5) != 'Y') throw new ModelFormatException(file + ": not a .npy file (no \\x93NUMPY " +
@@ -65,7 +80,7 @@ public final class NpyReader {
 				throw new ModelFormatException(file + ": shape (" + s.group(1) + ") is not a list of sizes");
 			}
 		}
-		final long h, w, c;
+		long n = 1, h, w, c;
 		if (dims == 2) {
 			h = shape[0];
 			w = shape[1];
@@ -76,28 +91,42 @@ public final class NpyReader {
 			w = shape[1];
 			c = shape[2];
 		}
-		else if (dims == 4 && shape[0] == 1 && (shape[3] == 1 || shape[3] == 3)) {
+		else if (dims == 3 && stack) {
+			n = shape[0];
+			h = shape[1];
+			w = shape[2];
+			c = 1;
+		}
+		else if (dims == 4 && (stack || shape[0] == 1) && (shape[3] == 1 || shape[3] == 3)) {
+			n = shape[0];
 			h = shape[1];
 			w = shape[2];
 			c = shape[3];
 		}
-		else throw new ModelFormatException(file + ": shape (" + s.group(1).trim() + ") is not one image (H, W), " +
-			"(H, W, C) or (1, H, W, C) with C = 1 or 3");
-		if (h < 1 || w < 1 || h > 1L << 26 || w > 1L << 26 || h * w > 1L << 26) throw new ModelFormatException(file + ": image size " + w + "×" + h +
-			" is out of range");
-		final long count = h * w * c;
+		else throw new ModelFormatException(file + ": shape (" + s.group(1).trim() + ") is not " + (stack
+			? "an image or a stack: (H, W), (H, W, C), (N, H, W) or (N, H, W, C)" : "one image (H, W), (H, W, C) or " +
+				"(1, H, W, C)") + " with C = 1 or 3");
+		if (h < 1 || w < 1 || h > 1L << 26 || w > 1L << 26 || h * w > 1L << 26) throw new ModelFormatException(file +
+			": image size " + w + "×" + h + " is out of range");
+		if (n < 1 || n > 1L << 26 || n * h * w > 1L << 26) throw new ModelFormatException(file + ": " + n + " images of " +
+			w + "×" + h + " are out of range (at most " + (1L << 26) + " pixels in all)");
+		final long count = n * h * w * c;
 		if (b.limit() - start != count * bytes) throw new ModelFormatException(file + ": holds " + (b.limit() - start) +
 			" data bytes; shape and dtype need " + count * bytes);
 		b.position((int) start);
-		final int plane = (int) (h * w);
-		final float[] chw = new float[(int) count];
-		for (int i = 0; i < count; i++) {
-			final float v;
-			if (kind == 'f') v = bytes == 4 ? b.getFloat() : (float) b.getDouble();
-			else v = bytes == 1 ? (b.get() & 0xff) / 255f : (b.getShort() & 0xffff) / 65535f;
-			final int pixel = (int) (i / c), channel = (int) (i % c);
-			chw[channel * plane + pixel] = v;
+		final int plane = (int) (h * w), per = (int) (h * w * c);
+		final java.util.List<UserImage> out = new java.util.ArrayList<>();
+		for (int k = 0; k < n; k++) {
+			final float[] chw = new float[per];
+			for (int i = 0; i < per; i++) {
+				final float v;
+				if (kind == 'f') v = bytes == 4 ? b.getFloat() : (float) b.getDouble();
+				else v = bytes == 1 ? (b.get() & 0xff) / 255f : (b.getShort() & 0xffff) / 65535f;
+				final int pixel = (int) (i / c), channel = (int) (i % c);
+				chw[channel * plane + pixel] = v;
+			}
+			out.add(new UserImage(n > 1 ? file + " image " + k : file, (int) c, (int) h, (int) w, chw));
 		}
-		return new UserImage(file.toString(), (int) c, (int) h, (int) w, chw);
+		return out;
 	}
 }

@@ -42,6 +42,58 @@ public final class UserImage {
 		return name.endsWith(".npy") ? NpyReader.read(data, file.toString()) : decode(data, file.toString());
 	}
 
+	/** The file names a folder given to {@link #readStack} contributes, by extension. */
+	static final java.util.List<String> STACK_EXTENSIONS = java.util.List.of("png", "tif", "tiff", "jpg", "jpeg",
+		"bmp", "gif", "npy");
+
+	/**
+	 * Several images, scaled as {@link #read} scales one: every page of a TIFF, every image of a .npy stack (N, H, W[,
+	 * C]), every image of an idx file (MNIST, Fashion-MNIST; .gz too; bytes ÷ 255), or every image file of a folder in
+	 * name order. At most {@code limit} images (all when ≤ 0).
+	 */
+	public static java.util.List<UserImage> readStack(final Path path, final int limit) throws IOException {
+		if (Files.isDirectory(path)) {
+			final java.util.List<Path> files;
+			try (java.util.stream.Stream<Path> s = Files.list(path)) {
+				files = s.filter(f -> Files.isRegularFile(f) && STACK_EXTENSIONS.contains(extension(f))).sorted()
+					.collect(java.util.stream.Collectors.toList());
+			}
+			if (files.isEmpty()) throw new ModelFormatException(path + ": the folder holds no image files (" + String
+				.join(", ", STACK_EXTENSIONS) + ")");
+			final java.util.List<UserImage> out = new java.util.ArrayList<>();
+			for (final Path f : files) {
+				if (limit > 0 && out.size() >= limit) break;
+				out.addAll(readStack(f, limit > 0 ? limit - out.size() : 0));
+			}
+			return out;
+		}
+		if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString(), null, "no such image file or " +
+			"folder");
+		final String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+		if (name.contains("idx3") || name.endsWith(".idx") || name.endsWith(".idx.gz")) {
+			final sc.fiji.scoresde.train.IdxImages idx = sc.fiji.scoresde.train.IdxImages.read(path, limit);
+			final int plane = idx.rows * idx.cols;
+			final java.util.List<UserImage> out = new java.util.ArrayList<>();
+			for (int i = 0; i < idx.count; i++)
+				out.add(new UserImage(path + " image " + i, 1, idx.rows, idx.cols, java.util.Arrays.copyOfRange(idx.pixels,
+					i * plane, (i + 1) * plane)));
+			if (out.isEmpty()) throw new ModelFormatException(path + ": the idx file holds no image");
+			return out;
+		}
+		final long size = Files.size(path);
+		if (size > 1L << 30) throw new ModelFormatException(path + ": " + size + " bytes is too large (at most 1 GiB)");
+		final byte[] data = Files.readAllBytes(path);
+		final java.util.List<UserImage> all = name.endsWith(".npy") ? NpyReader.readStack(data, path.toString())
+			: decodePages(data, path.toString(), limit);
+		return limit > 0 && all.size() > limit ? new java.util.ArrayList<>(all.subList(0, limit)) : all;
+	}
+
+	private static String extension(final Path f) {
+		final String name = f.getFileName().toString();
+		final int dot = name.lastIndexOf('.');
+		return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
+	}
+
 	/** The largest image read, in pixels: 8192² (the decoded raster is allocated only below it). */
 	public static final long MAX_PIXELS = 1L << 26;
 
@@ -50,18 +102,36 @@ public final class UserImage {
 	 * checked before any pixel is decoded, so a small file that declares a huge image is refused, not allocated.
 	 */
 	public static UserImage decode(final byte[] data, final String source) throws ModelFormatException {
-		final BufferedImage image;
+		return decodePages(data, source, 1).get(0);
+	}
+
+	/**
+	 * Decodes up to {@code limit} pages (all when ≤ 0) of an image file, each page an image named "file page k" when
+	 * there are several; every page's declared size is checked before it is decoded.
+	 */
+	public static java.util.List<UserImage> decodePages(final byte[] data, final String source, final int limit)
+		throws ModelFormatException
+	{
+		final java.util.List<UserImage> out = new java.util.ArrayList<>();
 		try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(data))) {
 			final Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
 			if (!readers.hasNext()) throw new ModelFormatException(source + ": not an image format Java can read (PNG, " +
 				"TIFF, JPEG, BMP, GIF)");
 			final ImageReader reader = readers.next();
 			try {
-				reader.setInput(in, true, true);
-				final long w = reader.getWidth(0), h = reader.getHeight(0);
-				if (w < 1 || h < 1 || w * h > MAX_PIXELS) throw new ModelFormatException(source + ": declares " + w + "×" +
-					h + " pixels; at most " + MAX_PIXELS + " are read");
-				image = reader.read(0);
+				reader.setInput(in, false, true);
+				final int pages = limit == 1 ? 1 : reader.getNumImages(true);
+				long pixels = 0;
+				for (int page = 0; page < pages && (limit <= 0 || page < limit); page++) {
+					final long w = reader.getWidth(page), h = reader.getHeight(page);
+					pixels += w * h;
+					if (w < 1 || h < 1 || w * h > MAX_PIXELS || pixels > MAX_PIXELS) throw new ModelFormatException(
+						source + (pages > 1 ? " page " + (page + 1) : "") + ": declares " + w + "×" + h + " pixels; at " +
+						"most " + MAX_PIXELS + " are read" + (pages > 1 ? " in all pages" : ""));
+					final BufferedImage image = reader.read(page);
+					if (image == null) throw new ModelFormatException(source + ": holds no image");
+					out.add(convert(image, pages > 1 ? source + " page " + (page + 1) : source));
+				}
 			}
 			finally {
 				reader.dispose();
@@ -73,7 +143,11 @@ public final class UserImage {
 		catch (final IOException | RuntimeException e) {
 			throw new ModelFormatException(source + ": cannot be decoded: " + e.getMessage(), e);
 		}
-		if (image == null) throw new ModelFormatException(source + ": holds no image");
+		if (out.isEmpty()) throw new ModelFormatException(source + ": holds no image");
+		return out;
+	}
+
+	private static UserImage convert(final BufferedImage image, final String source) throws ModelFormatException {
 		final int h = image.getHeight(), w = image.getWidth(), plane = h * w;
 		if (image.getColorModel() instanceof IndexColorModel) {
 			final int[] argb = image.getRGB(0, 0, w, h, null, 0, w);

@@ -161,6 +161,8 @@ public final class ProbabilityFlow {
 				for (int i = 0; i < n * d; i++)
 					x[c * n * d + i] = (float) y[i];
 			final float[][] out = control.call(() -> scoreAndProbe(x, rows, (float) sigma, probes));
+			finite(out[0], "score", sigma);
+			finite(out[1], "divergence", sigma);
 			final double[] dy = new double[y.length];
 			for (int i = 0; i < n * d; i++)
 				dy[i] = half * out[0][i];
@@ -184,6 +186,12 @@ public final class ProbabilityFlow {
 				delta[i][a] = s.y[n * d + i * accumulators + a];
 		}
 		return new Likelihood(n, d, prior, delta, z, s.evaluations, o.offsetBits);
+	}
+
+	private static void finite(final float[] values, final String what, final double sigma) {
+		for (final float v : values)
+			if (!Float.isFinite(v)) throw new IllegalStateException(String.format(java.util.Locale.ROOT, "the network's " +
+				"%s is NaN or infinite at sigma %.4g", what, sigma));
 	}
 
 	/** The latent codes z at t = 1 of n images (no divergence: one forward call per evaluation). */

@@ -24,7 +24,11 @@ public final class RestorationService {
 	 * a grey image repeated for a 3-channel model and an RGB image whose channels are equal given as one channel.
 	 */
 	public static float[] input(final UserImage image, final Restoration.Task task, final int modelChannels) {
-		if (task == Restoration.Task.COLORIZE) return image.grey();
+		return task == Restoration.Task.COLORIZE ? image.grey() : asChannels(image, modelChannels);
+	}
+
+	/** The image with the model's channels: its own, a grey image repeated for 3, equal RGB channels given as 1. */
+	public static float[] asChannels(final UserImage image, final int modelChannels) {
 		if (image.channels == modelChannels) return image.chw;
 		if (modelChannels == 1 && image.isGrey()) return image.grey();
 		if (modelChannels == 3 && image.channels == 1) {
