@@ -164,8 +164,14 @@ final class LikelihoodCommands {
 		String device;
 
 		@Option(names = "--output", required = true, paramLabel = "FILE", description = ".tif (a stack), .png (one " +
-			"file per frame) or .npy (float32, N×H×W×C)")
+			"file per frame, or one picture with --grid) or .npy (float32, N×H×W×C)")
 		Path output;
+
+		@Option(names = "--grid", defaultValue = "0", description = "PNG only: one picture, this many frames per row")
+		int grid;
+
+		@Option(names = "--zoom", defaultValue = "1", description = "PNG only: pixel zoom of the picture")
+		int zoom;
 
 		@Option(names = "--quiet", description = "no progress bar")
 		boolean quiet;
@@ -177,6 +183,8 @@ final class LikelihoodCommands {
 			if (frames < 2 || frames > 4096) throw new IllegalArgumentException("--frames " + frames + " must be in " +
 				"2..4096");
 			if (!(rtol > 0 && rtol < 1)) throw new IllegalArgumentException("--rtol must be in (0, 1)");
+			if (grid < 0 || zoom < 1 || zoom > 16) throw new IllegalArgumentException("--grid must be ≥ 0 and --zoom " +
+				"in 1..16");
 			final UserImage a = UserImage.read(from), b = UserImage.read(to);
 			final DeviceChoice choice = DeviceChoice.parse(device);
 			final Path modelPath = ModelLocator.locate(model, quiet ? HubClient.Progress.NONE : new DownloadBar(err),
@@ -196,7 +204,7 @@ final class LikelihoodCommands {
 			if (!quiet) err.println();
 			err.printf(Locale.ROOT, "encoded in %d calls (|z| %.1f and %.1f; σmax·√D = %.1f), decoded in %d calls%n",
 				result.encodeEvaluations, result.normA, result.normB, result.expectedNorm, result.decodeEvaluations);
-			for (final Path written : GenerateCommand.write(output, format, result.frames, 0, 1))
+			for (final Path written : GenerateCommand.write(output, format, result.frames, grid, zoom))
 				spec.commandLine().getOut().println(written);
 			spec.commandLine().getOut().flush();
 			return 0;
