@@ -165,14 +165,14 @@ public abstract class RestoreVeCommand extends DynamicCommand {
 	}
 
 	/** A new instance of the command class, ready for {@code moduleService.run(command, true, inputs)}. */
-	public static <C extends RestoreVeCommand> C create(final org.scijava.Context context, final Class<C> type) {
+	public static <C extends DynamicCommand> C create(final org.scijava.Context context, final Class<C> type) {
 		final org.scijava.command.CommandInfo info = context.service(org.scijava.command.CommandService.class)
 			.getCommand(type);
 		return type.cast(context.service(org.scijava.module.ModuleService.class).createModule(info));
 	}
 
 	/** Runs the command with these inputs and waits; the returned command holds outputs and cancel reason. */
-	public static <C extends RestoreVeCommand> C runAndWait(final org.scijava.Context context, final Class<C> type,
+	public static <C extends DynamicCommand> C runAndWait(final org.scijava.Context context, final Class<C> type,
 		final java.util.Map<String, Object> inputs) throws InterruptedException,
 		java.util.concurrent.ExecutionException
 	{

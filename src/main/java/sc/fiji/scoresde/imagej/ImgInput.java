@@ -59,6 +59,66 @@ public final class ImgInput {
 		return new UserImage(name, channels, h, w, chw);
 	}
 
+	/**
+	 * The images of a stack, each in the model's [0, 1] range like {@link #toUserImage}: (X, Y, N…) with one channel
+	 * each, or with {@code channelAxis} (X, Y, C, N…) with C channels (ARGB: (X, Y, N…), 3 channels each). Every
+	 * dimension after the image's own counts images; images are numbered in the stack's order, the first as 1.
+	 */
+	public static java.util.List<UserImage> toUserImages(final RandomAccessibleInterval<?> stack, final String name,
+		final boolean channelAxis)
+	{
+		if (stack == null) throw new IllegalArgumentException("no input image was given");
+		final RandomAccessibleInterval<?> img = Views.zeroMin(stack);
+		final long[] dims = Intervals.dimensionsAsLongArray(img);
+		final Object type = Util.getTypeFromInterval(img);
+		final boolean argb = type instanceof ARGBType;
+		if (dims.length < 2) throw new IllegalArgumentException(name + " has " + dims.length + " dimension(s); " +
+			"images (X, Y, …) were expected");
+		final boolean hasChannels = channelAxis && !argb;
+		if (hasChannels && dims.length < 3) throw new IllegalArgumentException(name + " is " + describe(dims) +
+			": a channel dimension (X, Y, C, …) was expected");
+		final int first = hasChannels ? 3 : 2;
+		final long channelCount = hasChannels ? dims[2] : 1;
+		if (channelCount != 1 && channelCount != 3) throw new IllegalArgumentException(name + " is " + describe(dims) +
+			": dimension 3 (channels) must have size 1 or 3");
+		long n = 1;
+		for (int d = first; d < dims.length; d++)
+			n *= dims[d];
+		final long plane = dims[0] * dims[1] * (argb ? 3 : channelCount);
+		if (n < 1 || n > Integer.MAX_VALUE || plane * n > UserImage.MAX_PIXELS) throw new IllegalArgumentException(
+			name + " is " + describe(dims) + ": more than " + UserImage.MAX_PIXELS + " values");
+		final float scale = argb ? 1 / 255f : scale(type, name);
+		final int w = (int) dims[0], h = (int) dims[1], c = argb ? 3 : (int) channelCount, area = w * h;
+		final java.util.List<UserImage> out = new java.util.ArrayList<>();
+		final RandomAccess<?> ra = img.randomAccess();
+		final long[] pos = new long[dims.length];
+		for (long k = 0; k < n; k++) {
+			long rest = k;
+			for (int d = first; d < dims.length; d++) {
+				pos[d] = rest % dims[d];
+				rest /= dims[d];
+			}
+			final float[] chw = new float[c * area];
+			for (int ch = 0; ch < (argb ? 1 : c); ch++)
+				for (int y = 0; y < h; y++)
+					for (int x = 0; x < w; x++) {
+						pos[0] = x;
+						pos[1] = y;
+						if (hasChannels) pos[2] = ch;
+						final Object v = ra.setPositionAndGet(pos);
+						if (argb) {
+							final int rgb = ((ARGBType) v).get();
+							chw[y * w + x] = ARGBType.red(rgb) * scale;
+							chw[area + y * w + x] = ARGBType.green(rgb) * scale;
+							chw[2 * area + y * w + x] = ARGBType.blue(rgb) * scale;
+						}
+						else chw[ch * area + y * w + x] = ((RealType<?>) v).getRealFloat() * scale;
+					}
+			out.add(new UserImage(name + " image " + (k + 1), c, h, w, chw));
+		}
+		return out;
+	}
+
 	/** 1 where the mask (one plane of any real or ARGB type) is nonzero in any channel. */
 	public static float[] nonzero(final RandomAccessibleInterval<?> mask, final String name) {
 		final RandomAccessibleInterval<?> img = Views.zeroMin(mask);

@@ -221,4 +221,57 @@ class LegacyMacroTest {
 		assertEquals(3, res.getStackSize());
 		assertInputUntouched(dir);
 	}
+
+	/** CSV lines of a saved Results table without its header. */
+	static java.util.List<String> rows(final Path csv) throws Exception {
+		final java.util.List<String> lines = Files.readAllLines(csv);
+		return lines.subList(1, lines.size());
+	}
+
+	@Test
+	void likelihoodMacroFillsTheResultsTableAndReplays(@TempDir final Path dir) throws Exception {
+		final Path first = dir.resolve("first.csv"), again = dir.resolve("again.csv");
+		final String stack = "close(\"*\");\nnewImage(\"in\", \"RGB ramp\", 32, 32, 3);\n" +
+			"run(\"Add Specified Noise...\", \"standard=40 stack\");\nsaveAs(\"Tiff\", \"" + dir.resolve("before.tif") +
+			"\");\nrename(\"in\");\n";
+		ij1.runMacro(stack + macro("likelihood.ijm") + after(dir), "model=" + tiny() + " tolerance=1e-2 seed=4 out=" +
+			first);
+		final java.util.List<String> rows = rows(first);
+		assertEquals(3, rows.size(), "one row per image of the stack: " + rows);
+		final String header = Files.readAllLines(first).get(0);
+		assertTrue(header.contains("bits/dim") && header.contains("NFE"), header);
+		final int column = java.util.Arrays.asList(header.split(",")).indexOf("bits/dim");
+		for (final String row : rows) {
+			final double bits = Double.parseDouble(row.split(",")[column]);
+			assertTrue(Double.isFinite(bits) && bits > 0, "finite bits/dim: " + row);
+		}
+		// the same pixels again (the noise above is new each run)
+		ij1.runMacro("close(\"*\");\nopen(\"" + dir.resolve("before.tif") + "\");\nrename(\"in\");\n" + macro(
+			"likelihood.ijm"),
+			"model=" + tiny() + " tolerance=1e-2 seed=4 out=" + again);
+		assertEquals(rows, rows(again), "the same seed replays to the same figures");
+		assertInputUntouched(dir);
+	}
+
+	@Test
+	void likelihoodOfAnImageOfTheWrongSizeGivesNoRows(@TempDir final Path dir) throws Exception {
+		final Path report = dir.resolve("report.txt");
+		ij1.runMacro("close(\"*\");\nrun(\"Clear Results\");\nnewImage(\"small\", \"8-bit random\", 28, 28, 2);\n" +
+			"run(\"Log-likelihood (VE)...\", \"model=[" + tiny() + "] probes=1 seed=1 tolerance=1e-2\");", "");
+		// the error may end that macro; the Results table outlives it
+		ij1.runMacro("File.saveString(\"\" + nResults, \"" + report + "\");", "");
+		assertEquals("0", Files.readString(report).trim(), "a 28×28 stack for a 32×32 model gives no rows");
+	}
+
+	@Test
+	void interpolateMacroMakesTheFrames(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("frames.tif");
+		ij1.runMacro("close(\"*\");\nnewImage(\"a\", \"RGB ramp\", 32, 32, 1);\nnewImage(\"b\", \"RGB white\", " +
+			"32, 32, 1);\n" + macro("interpolate.ijm"), "frames=3 tolerance=1e-2 model=" + tiny() + " out=" + out);
+		final ImagePlus res = IJ.openImage(out.toString());
+		assertNotNull(res, "the macro saved the frames");
+		assertEquals(3, res.getStackSize(), "three frames");
+		assertEquals(ImagePlus.COLOR_RGB, res.getType());
+		assertEquals(32, res.getWidth());
+	}
 }
