@@ -116,6 +116,14 @@ public class InterpolateVeCommand extends DynamicCommand {
 			interpolation = null;
 			if (!isCanceled()) cancel("Cancelled: " + e.getMessage());
 		}
+		catch (final IllegalArgumentException e) {
+			// bad input found once the model is known (size, channels): named, no stack trace
+			final String message = "Interpolate (VE): " + e.getMessage();
+			log.error(message);
+			result = null;
+			interpolation = null;
+			cancel(message);
+		}
 		catch (final Exception e) {
 			final String message = "Interpolate (VE): " + (e.getMessage() == null ? e.toString() : e.getMessage());
 			log.error(message, e);

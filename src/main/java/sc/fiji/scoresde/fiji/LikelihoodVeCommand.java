@@ -136,6 +136,13 @@ public class LikelihoodVeCommand extends DynamicCommand {
 			result = null;
 			if (!isCanceled()) cancel("Cancelled: " + e.getMessage());
 		}
+		catch (final IllegalArgumentException e) {
+			// bad input found once the model is known (size, channels): named, no stack trace
+			final String message = "Log-likelihood (VE): " + e.getMessage();
+			log.error(message);
+			result = null;
+			cancel(message);
+		}
 		catch (final Exception e) {
 			final String message = "Log-likelihood (VE): " + (e.getMessage() == null ? e.toString() : e.getMessage());
 			log.error(message, e);
