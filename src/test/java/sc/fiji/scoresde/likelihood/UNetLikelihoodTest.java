@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.Random;
@@ -25,7 +22,10 @@ import sc.fiji.scoresde.sampling.SamplingControl;
 import sc.fiji.scoresde.sampling.ScoreModel;
 import sc.fiji.scoresde.sampling.VeSde;
 
-/** The probability flow on a real network (the ncsnpp-tiny fixture, 3×32×32): divergence parity, memory, codes. */
+/**
+ * The probability flow on a real network (the ncsnpp-tiny fixture, 3×32×32): divergence parity and latent codes; the
+ * memory of many probe calls is {@link ProbeMemoryTest}'s (own JVM).
+ */
 class UNetLikelihoodTest {
 
 	private static LoadedModel model;
@@ -109,76 +109,6 @@ class UNetLikelihoodTest {
 	private static float[] call(final ScoreModel score, final float[] x, final Shape shape, final float sigma) {
 		try (NDManager m = manager.newSubManager()) {
 			return score.score(m.create(x, shape), sigma).toFloatArray();
-		}
-	}
-
-	private static long residentBytes() throws IOException {
-		final String[] statm = new String(Files.readAllBytes(Paths.get("/proc/self/statm"))).trim().split("\\s+");
-		return Long.parseLong(statm[1]) * 4096;
-	}
-
-	/**
-	 * A long run of vector–Jacobian products keeps the process's resident memory flat: no call keeps the graph of an
-	 * earlier one. The yardstick is measured in the same run: the memory that graphs deliberately kept alive take,
-	 * as the slope of resident memory once the allocator's cache of freed memory (left by earlier tests in this JVM)
-	 * is used up, so a warm process cannot make it read zero.
-	 */
-	@Test
-	void manyProbesKeepMemoryFlat() throws IOException {
-		final ScoreModel score = model.scoreModel();
-		final ProbabilityFlow flow = new ProbabilityFlow(score, VeSde.of(model.schedulerConfig()), manager);
-		final Shape rows = new Shape(2, 3, 32, 32);
-		final float[] x = new float[2 * 3 * 32 * 32], v = new float[x.length];
-		final Random r = new Random(3);
-		for (int i = 0; i < x.length; i++) {
-			x[i] = r.nextFloat();
-			v[i] = r.nextBoolean() ? 1 : -1;
-		}
-		final double perGraph = keptGraphBytes(score, x, v, rows);
-
-		// the heap and the allocators' caches settle first
-		for (int i = 0; i < 300; i++)
-			flow.scoreAndProbe(x, rows, 1f, v);
-		// native memory: the resident set less the Java heap's committed growth
-		final long before = residentBytes(), heap = Runtime.getRuntime().totalMemory();
-		final int calls = 300;
-		for (int i = 0; i < calls; i++)
-			flow.scoreAndProbe(x, rows, 1f, v);
-		final long heapGrowth = Runtime.getRuntime().totalMemory() - heap;
-		final long growth = residentBytes() - before - Math.max(0, heapGrowth);
-		System.out.printf(Locale.ROOT, "ncsnpp-tiny: resident memory %+.1f MB beside the Java heap's %+.1f MB " +
-			"over %d probe calls; a kept graph takes %.1f MB%n", growth / 1e6, heapGrowth / 1e6, calls, perGraph / 1e6);
-		assertTrue(growth < 0.05 * calls * perGraph, "resident memory grew by " + growth / 1e6 + " MB over " + calls +
-			" calls; keeping every graph would be " + calls * perGraph / 1e6 + " MB");
-	}
-
-	/**
-	 * Bytes one recorded forward pass keeps while its graph is reachable: graphs are kept one by one until resident
-	 * memory has started to grow and then grown over 10 more, and the growth over those is divided by their number.
-	 */
-	private static double keptGraphBytes(final ScoreModel score, final float[] x, final float[] v, final Shape rows)
-		throws IOException
-	{
-		final int most = 250;
-		try (NDManager keep = manager.newSubManager()) {
-			final long start = residentBytes();
-			int first = -1;
-			long atFirst = 0;
-			for (int n = 1; n <= most; n++) {
-				final NDArray in = keep.create(x, rows);
-				in.setRequiresGradient(true);
-				try (GradientCollector gc = keep.getEngine().newGradientCollector()) {
-					score.score(in, 1f).mul(keep.create(v, rows)).sum();
-				}
-				final long now = residentBytes();
-				if (first < 0 && now - start > 4e6) {
-					first = n;
-					atFirst = now;
-				}
-				else if (first > 0 && n - first >= 10) return (now - atFirst) / (double) (n - first);
-			}
-			throw new AssertionError("resident memory did not grow while " + most + " graphs were kept (grew " +
-				(residentBytes() - start) / 1e6 + " MB): the yardstick cannot be measured");
 		}
 	}
 
