@@ -1,7 +1,9 @@
 package sc.fiji.scoresde.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -19,6 +21,7 @@ import sc.fiji.scoresde.generate.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
 import sc.fiji.scoresde.sampling.SamplerOptions;
 import sc.fiji.scoresde.io.NpyWriter;
+import sc.fiji.scoresde.io.ZarrImageStack;
 import sc.fiji.scoresde.train.ImageSources;
 import sc.fiji.scoresde.train.TrainingImages;
 
@@ -74,6 +77,10 @@ final class EvaluateCommand implements Callable<Integer> {
 	@Option(names = "--device", defaultValue = "auto", description = "(default: ${DEFAULT-VALUE})")
 	private String device;
 
+	@Option(names = "--samples", paramLabel = "DATASET.zarr", description = "take the model's samples from this " +
+		"image stack (as spark-generate writes it) instead of generating them; its first --count images must be done")
+	private Path samplesDataset;
+
 	@Option(names = "--save-samples", paramLabel = "FILE.npy", description = "also write the samples (float32 NHWC)")
 	private Path saveSamples;
 
@@ -82,39 +89,31 @@ final class EvaluateCommand implements Callable<Integer> {
 		final PrintWriter err = spec.commandLine().getErr();
 		final PrintWriter out = spec.commandLine().getOut();
 		if (count < 2 || chunk < 1) throw new IllegalArgumentException("--count must be at least 2 and --chunk 1");
+		if (samplesDataset != null && saveSamples != null) throw new IllegalArgumentException("--save-samples " +
+			"writes generated samples; with --samples nothing is generated");
 		final long t0 = System.nanoTime();
 		final TrainingImages trainSet = ImageSources.load(train, 0, pcaImages);
 		final TrainingImages testSet = ImageSources.load(test, 0, 0);
 		final FrechetEvaluation fd = new FrechetEvaluation(trainSet, testSet, components, count);
 		err.printf(Locale.ROOT, "PCA: %d components of %d training images (%d values each), %.1f s%n", components,
 			trainSet.count(), fd.dims, (System.nanoTime() - t0) / 1e9);
-		final Path modelPath = ModelLocator.locate(model, HubClient.Progress.NONE, err::println);
-		final ModelSamples.Result samples;
-		final int c, h, w;
-		try (LoadedModel loaded = LoadedModel.load(modelPath, DeviceChoice.parse(device).resolve(err::println),
-			err::println))
-		{
-			checkShape(loaded, trainSet);
-			c = loaded.unet().config().inChannels;
-			h = loaded.unet().config().height();
-			w = loaded.unet().config().width();
-			final GenerationRequest request = new GenerationRequest();
-			request.steps = steps;
-			request.sampler = sampler;
-			request.odeTolerance = odeTolerance;
-			request.validate();
-			samples = ModelSamples.generate(loaded, request, count, chunk, seed, () -> false, done -> err.printf(
-				Locale.ROOT, "generated %d/%d (%.0f s)%n", done, count, (System.nanoTime() - t0) / 1e9));
+		final float[] planar;
+		final String what;
+		if (samplesDataset != null) {
+			planar = datasetSamples(samplesDataset, trainSet, count);
+			what = "from " + samplesDataset;
 		}
-		if (saveSamples != null) NpyWriter.writeFloat32(saveSamples, samples.nhwc, count, h, w, c);
-		final double a = fd.distance(FrechetEvaluation.planar(samples.nhwc, count, h, w, c), count);
+		else {
+			planar = generate(err, trainSet, t0);
+			what = "(" + sampler + ", " + steps + " steps, seeds " + seed + "..)";
+		}
+		final double a = fd.distance(planar, count);
 		final double b = fd.noiseDistance(count, seed);
 		final double hc = fd.heldOutDistance();
 		final int reference = fd.reference;
 		out.printf(Locale.ROOT, "Fréchet distance on %d PCA components of %d training images, against test images " +
 			"0-%d:%n", components, trainSet.count(), reference - 1);
-		out.printf(Locale.ROOT, "  (a) model, %d samples (%s, %d steps, seeds %d..): %10.3f%n", count, sampler, steps,
-			seed, a);
+		out.printf(Locale.ROOT, "  (a) model, %d samples %s: %10.3f%n", count, what, a);
 		out.printf(Locale.ROOT, "  (b) uniform noise, %d images:                  %10.3f%n", count, b);
 		out.printf(Locale.ROOT, "  (c) held-out test images %d-%d:             %10.3f%n", reference, testSet.count() -
 			1, hc);
@@ -124,6 +123,48 @@ final class EvaluateCommand implements Callable<Integer> {
 			.nanoTime() - t0) / 1e9);
 		out.flush();
 		return 0;
+	}
+
+	/** Samples of the model, planar (C, H, W) per image; written to --save-samples too. */
+	private float[] generate(final PrintWriter err, final TrainingImages trainSet, final long t0) throws Exception {
+		final Path modelPath = ModelLocator.locate(model, HubClient.Progress.NONE, err::println);
+		try (LoadedModel loaded = LoadedModel.load(modelPath, DeviceChoice.parse(device).resolve(err::println),
+			err::println))
+		{
+			checkShape(loaded, trainSet);
+			final int c = loaded.unet().config().inChannels, h = loaded.unet().config().height(), w = loaded.unet()
+				.config().width();
+			final GenerationRequest request = new GenerationRequest();
+			request.steps = steps;
+			request.sampler = sampler;
+			request.odeTolerance = odeTolerance;
+			request.validate();
+			final ModelSamples.Result samples = ModelSamples.generate(loaded, request, count, chunk, seed, () -> false,
+				done -> err.printf(Locale.ROOT, "generated %d/%d (%.0f s)%n", done, count, (System.nanoTime() - t0) /
+					1e9));
+			if (saveSamples != null) NpyWriter.writeFloat32(saveSamples, samples.nhwc, count, h, w, c);
+			return FrechetEvaluation.planar(samples.nhwc, count, h, w, c);
+		}
+	}
+
+	/** The first {@code count} images of a Zarr image stack, which must have the data's shape and be written. */
+	static float[] datasetSamples(final Path dataset, final TrainingImages data, final int count) throws IOException {
+		final ZarrImageStack stack = ZarrImageStack.open(dataset);
+		final TrainingImages.Image first = data.images().get(0);
+		if (stack.channels() != data.channels || stack.height() != first.height || stack.width() != first.width)
+			throw new IllegalArgumentException(dataset + " holds " + stack.channels() + "×" + stack.height() + "×" +
+				stack.width() + " images, the data is " + data.channels + "×" + first.height + "×" + first.width);
+		if (stack.count() < count) throw new IllegalArgumentException(dataset + " holds " + stack.count() +
+			" images, fewer than --count " + count);
+		final List<Integer> missing = stack.missing();
+		if (!missing.isEmpty() && missing.get(0) < count) throw new IllegalArgumentException(dataset + ": image " +
+			missing.get(0) + " is not done yet (" + missing.size() + " of " + stack.count() + " missing); finish the " +
+			"run first (re-running it computes only the missing images)");
+		final int d = stack.pixelsPerImage();
+		final float[] out = new float[count * d];
+		for (int i = 0; i < count; i++)
+			System.arraycopy(stack.read(i), 0, out, i * d, d);
+		return out;
 	}
 
 	/** The model must make images of the data's shape. */

@@ -1,7 +1,12 @@
 package sc.fiji.scoresde.generate;
 
-/** What to generate: one batch of images from one seed, with the pipeline's sampling options. */
-public final class GenerationRequest {
+/**
+ * What to generate: one batch of images from one seed, with the pipeline's sampling options. Serializable so that a
+ * distributed run (the Spark job) can ship it to its executors.
+ */
+public final class GenerationRequest implements java.io.Serializable {
+
+	private static final long serialVersionUID = 1L;
 
 	/** diffusers' default num_inference_steps */
 	public static final int DEFAULT_STEPS = 2000;

@@ -1,0 +1,304 @@
+package sc.fiji.scoresde.io;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.Inflater;
+
+/**
+ * A stack of images as one OME-Zarr 0.4 image (Zarr v2): array "0" of shape (image, channel, y, x), float32, one
+ * zlib-compressed chunk per image, fill value NaN. A chunk is written under a temporary name and renamed, so a chunk
+ * that exists is complete: its presence is the record that the image is done, which lets an interrupted run resume.
+ * Readers: zarr-python, napari, Fiji's N5/Zarr readers; {@link #read} here.
+ * <p>
+ * Written here rather than with a Zarr library: the saalfeldlab n5/n5-zarr artifacts are not on Maven Central, and
+ * zarr-java needs netcdf-java from Unidata's repository; the subset used (one uncompressed-or-zlib float32 array with
+ * "/" chunk keys) is small and fully checked on reading.
+ */
+public final class ZarrImageStack {
+
+	/** the description's key in the root group's .zattrs */
+	public static final String DESCRIPTION_KEY = "score_sde";
+	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+	private static final long MAX_PIXELS_PER_IMAGE = 1L << 26;
+
+	private final Path root;
+	private final int count, channels, height, width;
+	private final JsonObject description;
+
+	private ZarrImageStack(final Path root, final int count, final int channels, final int height, final int width,
+		final JsonObject description)
+	{
+		this.root = root;
+		this.count = count;
+		this.channels = channels;
+		this.height = height;
+		this.width = width;
+		this.description = description;
+	}
+
+	/**
+	 * Opens the dataset at {@code root} if it exists with this shape and description, or creates it. A dataset made
+	 * with other settings is refused (its images would mix two runs).
+	 */
+	public static ZarrImageStack openOrCreate(final Path root, final int count, final int channels, final int height,
+		final int width, final JsonObject description) throws IOException
+	{
+		if (count < 1 || channels < 1 || height < 1 || width < 1 || (long) channels * height * width >
+			MAX_PIXELS_PER_IMAGE) throw new IllegalArgumentException("image stack shape " + count + "×" + channels + "×" +
+				height + "×" + width + " is not a valid size");
+		if (Files.exists(root.resolve(".zgroup"))) {
+			final ZarrImageStack existing = open(root);
+			if (existing.count != count || existing.channels != channels || existing.height != height ||
+				existing.width != width || !existing.description.equals(description)) throw new IllegalArgumentException(
+					"dataset " + root + " was made by another run (shape " + existing.shape() + ", settings " + existing
+						.description + "); this run asks for " + count + "×" + channels + "×" + height + "×" + width +
+						" with " + description + ". Choose another output or delete it.");
+			return existing;
+		}
+		if (Files.exists(root) && (!Files.isDirectory(root) || Files.list(root).findAny().isPresent()))
+			throw new IllegalArgumentException(root + " exists and is not a Zarr image stack (no .zgroup); choose " +
+				"another output");
+		final ZarrImageStack made = new ZarrImageStack(root, count, channels, height, width, description);
+		made.writeMetadata();
+		return made;
+	}
+
+	/** Opens an existing dataset, checking every metadata field this class relies on. */
+	public static ZarrImageStack open(final Path root) throws IOException {
+		final JsonObject array = json(root.resolve("0").resolve(".zarray"));
+		final JsonObject attrs = json(root.resolve(".zattrs"));
+		try {
+			expect(array, "zarr_format", "2", root);
+			expect(array, "dtype", "\"<f4\"", root);
+			expect(array, "order", "\"C\"", root);
+			expect(array, "dimension_separator", "\"/\"", root);
+			final JsonElement compressor = array.get("compressor");
+			if (compressor != null && !compressor.isJsonNull() && !"zlib".equals(compressor.getAsJsonObject().get("id")
+				.getAsString())) throw new IllegalArgumentException(root + "/0/.zarray: compressor " + compressor +
+					" is not supported (expected null or zlib)");
+			final JsonArray shape = array.getAsJsonArray("shape"), chunks = array.getAsJsonArray("chunks");
+			if (shape == null || shape.size() != 4 || chunks == null || chunks.size() != 4) throw new IllegalArgumentException(
+				root + "/0/.zarray: expected a 4-D shape and chunks (image, channel, y, x), found " + shape + " and " +
+					chunks);
+			final int n = shape.get(0).getAsInt(), c = shape.get(1).getAsInt(), h = shape.get(2).getAsInt(), w = shape.get(3)
+				.getAsInt();
+			if (chunks.get(0).getAsInt() != 1 || chunks.get(1).getAsInt() != c || chunks.get(2).getAsInt() != h || chunks
+				.get(3).getAsInt() != w) throw new IllegalArgumentException(root + "/0/.zarray: chunks " + chunks +
+					" are not one whole image each (expected [1, " + c + ", " + h + ", " + w + "])");
+			if (n < 1 || c < 1 || h < 1 || w < 1 || (long) c * h * w > MAX_PIXELS_PER_IMAGE) throw new IllegalArgumentException(
+				root + "/0/.zarray: shape " + shape + " is not a valid image stack size");
+			final JsonElement d = attrs.get(DESCRIPTION_KEY);
+			if (d == null || !d.isJsonObject()) throw new IllegalArgumentException(root + "/.zattrs has no \"" +
+				DESCRIPTION_KEY + "\" object (not written by score-sde)");
+			return new ZarrImageStack(root, n, c, h, w, d.getAsJsonObject());
+		}
+		catch (final IllegalStateException | ClassCastException | UnsupportedOperationException | NumberFormatException e) {
+			throw new IllegalArgumentException(root + ": malformed Zarr metadata (" + e.getMessage() + ")");
+		}
+	}
+
+	private static void expect(final JsonObject o, final String key, final String json, final Path root) {
+		final JsonElement e = o.get(key);
+		if (e == null || !e.toString().equals(json)) throw new IllegalArgumentException(root + "/0/.zarray: " + key +
+			" is " + e + ", expected " + json);
+	}
+
+	private static JsonObject json(final Path file) throws IOException {
+		try {
+			return JsonParser.parseString(new String(Files.readAllBytes(file), StandardCharsets.UTF_8)).getAsJsonObject();
+		}
+		catch (final NoSuchFileException e) {
+			throw new IllegalArgumentException(file + " is missing: " + file.getParent() + " is not a score-sde Zarr " +
+				"image stack");
+		}
+		catch (final JsonParseException | IllegalStateException e) {
+			throw new IllegalArgumentException(file + " is not a JSON object: " + e.getMessage());
+		}
+	}
+
+	private void writeMetadata() throws IOException {
+		Files.createDirectories(root.resolve("0"));
+		final JsonObject group = new JsonObject();
+		group.addProperty("zarr_format", 2);
+		AtomicFiles.write(root.resolve(".zgroup"), out -> out.write(GSON.toJson(group).getBytes(StandardCharsets.UTF_8)));
+
+		final JsonObject array = new JsonObject();
+		array.addProperty("zarr_format", 2);
+		array.add("shape", ints(count, channels, height, width));
+		array.add("chunks", ints(1, channels, height, width));
+		array.addProperty("dtype", "<f4");
+		final JsonObject zlib = new JsonObject();
+		zlib.addProperty("id", "zlib");
+		zlib.addProperty("level", 1);
+		array.add("compressor", zlib);
+		array.addProperty("fill_value", "NaN");
+		array.addProperty("order", "C");
+		array.add("filters", null);
+		array.addProperty("dimension_separator", "/");
+		AtomicFiles.write(root.resolve("0").resolve(".zarray"), out -> out.write(GSON.toJson(array).getBytes(
+			StandardCharsets.UTF_8)));
+
+		// OME-NGFF 0.4 has no axis type for "which image"; "time" is what viewers page through
+		final JsonObject attrs = new JsonObject();
+		final JsonObject multiscale = new JsonObject();
+		multiscale.addProperty("version", "0.4");
+		multiscale.addProperty("name", root.getFileName().toString());
+		final JsonArray axes = new JsonArray();
+		axes.add(axis("image", "time"));
+		axes.add(axis("c", "channel"));
+		axes.add(axis("y", "space"));
+		axes.add(axis("x", "space"));
+		multiscale.add("axes", axes);
+		final JsonObject dataset = new JsonObject();
+		dataset.addProperty("path", "0");
+		final JsonObject scale = new JsonObject();
+		scale.addProperty("type", "scale");
+		final JsonArray ones = new JsonArray();
+		for (int i = 0; i < 4; i++)
+			ones.add(1.0);
+		scale.add("scale", ones);
+		final JsonArray transforms = new JsonArray();
+		transforms.add(scale);
+		dataset.add("coordinateTransformations", transforms);
+		final JsonArray datasets = new JsonArray();
+		datasets.add(dataset);
+		multiscale.add("datasets", datasets);
+		final JsonArray multiscales = new JsonArray();
+		multiscales.add(multiscale);
+		attrs.add("multiscales", multiscales);
+		attrs.add(DESCRIPTION_KEY, description);
+		AtomicFiles.write(root.resolve(".zattrs"), out -> out.write(GSON.toJson(attrs).getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private static JsonObject axis(final String name, final String type) {
+		final JsonObject a = new JsonObject();
+		a.addProperty("name", name);
+		a.addProperty("type", type);
+		return a;
+	}
+
+	private static JsonArray ints(final int... values) {
+		final JsonArray a = new JsonArray();
+		for (final int v : values)
+			a.add(v);
+		return a;
+	}
+
+	private Path chunk(final int image) {
+		if (image < 0 || image >= count) throw new IndexOutOfBoundsException("image " + image + " of " + count);
+		return root.resolve("0").resolve(Integer.toString(image)).resolve("0").resolve("0").resolve("0");
+	}
+
+	/** Whether image {@code image} has been written (completely: chunks appear only by rename). */
+	public boolean has(final int image) {
+		return Files.isRegularFile(chunk(image));
+	}
+
+	/** Indices of the images not written yet, in order. */
+	public List<Integer> missing() {
+		final List<Integer> m = new ArrayList<>();
+		for (int i = 0; i < count; i++)
+			if (!has(i)) m.add(i);
+		return m;
+	}
+
+	/** Writes one image, channel-major (C, H, W), in one rename. */
+	public void write(final int image, final float[] chw) throws IOException {
+		if (chw.length != pixelsPerImage()) throw new IllegalArgumentException("image of " + chw.length + " values for " +
+			"a stack of " + shape());
+		final ByteBuffer raw = ByteBuffer.allocate(chw.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+		raw.asFloatBuffer().put(chw);
+		AtomicFiles.write(chunk(image), out -> {
+			final DeflaterOutputStream z = new DeflaterOutputStream(out, new Deflater(1));
+			z.write(raw.array());
+			z.finish();
+		});
+	}
+
+	/** Reads one image (C, H, W); an image not written yet is an error, not NaNs. */
+	public float[] read(final int image) throws IOException {
+		final Path file = chunk(image);
+		if (!Files.isRegularFile(file)) throw new IllegalArgumentException(root + ": image " + image +
+			" has not been written (no chunk " + root.relativize(file) + ")");
+		final byte[] stored = Files.readAllBytes(file);
+		final int expected = pixelsPerImage() * 4;
+		final byte[] raw = stored.length == expected ? stored : inflate(stored, expected, file);
+		final float[] out = new float[pixelsPerImage()];
+		ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+		return out;
+	}
+
+	private static byte[] inflate(final byte[] stored, final int expected, final Path file) {
+		final Inflater inflater = new Inflater();
+		try {
+			inflater.setInput(stored);
+			final byte[] out = new byte[expected];
+			int n = 0;
+			while (n < expected && !inflater.finished()) {
+				final int got = inflater.inflate(out, n, expected - n);
+				if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) break;
+				n += got;
+			}
+			if (n != expected || !inflater.finished()) throw new IllegalArgumentException(file + ": damaged chunk (" + n +
+				" bytes decoded, " + expected + " expected)");
+			return out;
+		}
+		catch (final DataFormatException e) {
+			throw new IllegalArgumentException(file + ": damaged chunk (" + e.getMessage() + ")");
+		}
+		finally {
+			inflater.end();
+		}
+	}
+
+	public int count() {
+		return count;
+	}
+
+	public int channels() {
+		return channels;
+	}
+
+	public int height() {
+		return height;
+	}
+
+	public int width() {
+		return width;
+	}
+
+	public int pixelsPerImage() {
+		return channels * height * width;
+	}
+
+	public Path root() {
+		return root;
+	}
+
+	/** The run's settings as written into .zattrs (a copy). */
+	public JsonObject description() {
+		return description.deepCopy();
+	}
+
+	private String shape() {
+		return count + "×" + channels + "×" + height + "×" + width;
+	}
+}
