@@ -94,6 +94,9 @@ public final class SparkGenerate implements Callable<Integer> {
 		else if (!conf.contains("spark.master")) throw new IllegalArgumentException("no Spark master: run through " +
 			"spark-submit, or give --master (e.g. local[2])");
 		try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+			// local runs from the command line: Spark's INFO lines would bury the progress (spark-submit keeps the
+			// cluster's logging settings)
+			if (master != null) spark.setLogLevel("WARN");
 			final DistributedGeneration.Summary s = DistributedGeneration.run(spark, plan, output, png, tasks != null
 				? tasks : spark.defaultParallelism(), System.err::println);
 			System.out.printf(java.util.Locale.ROOT, "%s: %d image(s), %d computed now in %d task(s), %.1f s%n", output,
