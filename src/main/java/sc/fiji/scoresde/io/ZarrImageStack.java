@@ -36,7 +36,8 @@ public final class ZarrImageStack {
 
 	/** the description's key in the root group's .zattrs */
 	public static final String DESCRIPTION_KEY = "score_sde";
-	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
+		.create();
 	private static final long MAX_PIXELS_PER_IMAGE = 1L << 26;
 
 	private final Path root;

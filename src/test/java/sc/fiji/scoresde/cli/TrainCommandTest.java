@@ -112,6 +112,42 @@ class TrainCommandTest {
 		assertTrue(r.err.contains("generated 100/100"), r.err);
 	}
 
+	/**
+	 * evaluate --samples takes the model's samples from a Zarr image stack (as spark-generate writes it): bars there
+	 * are as close to the test bars as held-out bars, noise there is as far as noise; an unfinished stack is refused.
+	 */
+	@Test
+	void evaluateTakesTheSamplesFromAnImageStack(@TempDir final Path dir) throws Exception {
+		final Path train = barsIdx(dir.resolve("train-images-idx3-ubyte"), 200, 1);
+		final Path test = barsIdx(dir.resolve("t10k-images-idx3-ubyte"), 300, 2);
+		final Path bars = barsIdx(dir.resolve("more-bars-idx3-ubyte"), 100, 3);
+		final sc.fiji.scoresde.train.TrainingImages barImages = sc.fiji.scoresde.train.ImageSources.load(bars, 0, 0);
+		final com.google.gson.JsonObject settings = new com.google.gson.JsonObject();
+		settings.addProperty("what", "bars");
+		final sc.fiji.scoresde.io.ZarrImageStack stack = sc.fiji.scoresde.io.ZarrImageStack.openOrCreate(dir.resolve(
+			"s.zarr"), 100, 1, 8, 8, settings);
+		for (int i = 0; i < 99; i++)
+			stack.write(i, barImages.images().get(i).chw);
+		final String[] args = { "evaluate", "--train", train.toString(), "--test", test.toString(), "--count", "100",
+			"--components", "4", "--samples", dir.resolve("s.zarr").toString() };
+		final GenerateCommandTest.Result unfinished = GenerateCommandTest.run(args);
+		assertEquals(1, unfinished.code);
+		assertTrue(unfinished.err.contains("image 99 is not done yet"), unfinished.err);
+
+		stack.write(99, barImages.images().get(99).chw);
+		final GenerateCommandTest.Result r = GenerateCommandTest.run(args);
+		assertEquals(0, r.code, r.err);
+		final java.util.Map<String, Double> figures = new java.util.HashMap<>();
+		for (final String line : r.out.split("\n")) {
+			final java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s+\\(([abc])\\).*:\\s+([0-9.]+)$")
+				.matcher(line);
+			if (m.find()) figures.put(m.group(1), Double.parseDouble(m.group(2)));
+		}
+		assertTrue(r.out.contains("samples from " + dir.resolve("s.zarr")), r.out);
+		assertTrue(figures.get("a") < figures.get("b") / 5 && figures.get("a") < 3 * figures.get("c"), r.out);
+		assertTrue(!r.err.contains("generated"), "nothing should be generated: " + r.err);
+	}
+
 	@Test
 	void benchQualityPrintsTheDenoiserTableAndOneFrechetRowPerRun(@TempDir final Path dir) throws Exception {
 		final Path train = dir.resolve("train-images-idx3-ubyte"), test = dir.resolve("t10k-images-idx3-ubyte");
