@@ -1,6 +1,7 @@
 package sc.fiji.scoresde.spark;
 
 import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -22,9 +23,9 @@ import sc.fiji.scoresde.generate.LoadedModel;
 
 /**
  * {@code bin/score-sde bench-spark}: images per second of the same run (bundled model, pc sampler) done solo in
- * this JVM, then on Spark with one and with two executor cores, both as task slots of one JVM (local[N]) and as
- * executor JVMs of a standalone cluster (local-cluster[N,1,…], one libtorch thread each); each figure also as a ratio
- * to the solo run measured here.
+ * this JVM (with libtorch's default threads and with one), then on Spark with one and with two executor cores, both
+ * as task slots of one JVM (local[N]) and as executor JVMs of a standalone cluster (local-cluster[N,1,…], one
+ * libtorch thread each, as Spark sets it); each figure also as a ratio to the solo run measured here.
  */
 @Command(name = "bench-spark", mixinStandardHelpOptions = true, description = "Throughput of spark-generate " +
 	"against a solo run of the same images.")
@@ -55,7 +56,13 @@ public final class SparkScalingBench implements Callable<Integer> {
 			" per seed, %d cores here%n", count, steps, 2 * steps, imagesPerSeed, Runtime.getRuntime()
 				.availableProcessors());
 		final double solo = solo(plan);
-		row("solo, this JVM (libtorch's default threads)", solo, solo);
+		row("solo, this JVM (libtorch's " + JniUtils.getNumThreads() + " threads)", solo, solo);
+		// the executors below get OMP_NUM_THREADS = spark.task.cpus = 1 from Spark: the same work on one thread
+		final int threads = JniUtils.getNumThreads();
+		JniUtils.setNumThreads(1);
+		final double soloOneThread = solo(plan);
+		JniUtils.setNumThreads(threads);
+		row("solo, this JVM, 1 libtorch thread", soloOneThread, solo);
 		final String jar = new File(SparkScalingBench.class.getProtectionDomain().getCodeSource().getLocation().toURI())
 			.getPath();
 		final String[][] modes = { { "local[1]", "local[1]: 1 task slot" }, { "local[2]",
