@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -74,12 +75,17 @@ public final class ZarrImageStack {
 						" with " + description + ". Choose another output or delete it.");
 			return existing;
 		}
-		if (Files.exists(root) && (!Files.isDirectory(root) || Files.list(root).findAny().isPresent()))
-			throw new IllegalArgumentException(root + " exists and is not a Zarr image stack (no .zgroup); choose " +
-				"another output");
+		if (Files.exists(root) && (!Files.isDirectory(root) || !isEmptyFolder(root))) throw new IllegalArgumentException(
+			root + " exists and is not a Zarr image stack (no .zgroup); choose another output");
 		final ZarrImageStack made = new ZarrImageStack(root, count, channels, height, width, description);
 		made.writeMetadata();
 		return made;
+	}
+
+	private static boolean isEmptyFolder(final Path folder) throws IOException {
+		try (Stream<Path> entries = Files.list(folder)) {
+			return !entries.findAny().isPresent();
+		}
 	}
 
 	/** Opens an existing dataset, checking every metadata field this class relies on. */
