@@ -94,8 +94,14 @@ public final class UserImage {
 		return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
 	}
 
-	/** The largest image read, in pixels: 8192² (the decoded raster is allocated only below it). */
+	/** The most pixels read from one file, all pages together: 8192² (a stack of 1024 images of 256²). */
 	public static final long MAX_PIXELS = 1L << 26;
+	/**
+	 * The largest page decoded: 2048², twice the side of the largest published model (1024²). A page is converted to
+	 * floats through a full ARGB copy, so an 8192² palette GIF of a few bytes made the reader allocate over 1 GB (found
+	 * by the fuzzer in a 460 MB heap).
+	 */
+	public static final long MAX_PAGE_PIXELS = 1L << 22;
 
 	/**
 	 * Decodes PNG, TIFF, JPEG, BMP or GIF bytes ({@code source} names them in messages). The size in the header is
@@ -125,9 +131,11 @@ public final class UserImage {
 				for (int page = 0; page < pages && (limit <= 0 || page < limit); page++) {
 					final long w = reader.getWidth(page), h = reader.getHeight(page);
 					pixels += w * h;
-					if (w < 1 || h < 1 || w * h > MAX_PIXELS || pixels > MAX_PIXELS) throw new ModelFormatException(
-						source + (pages > 1 ? " page " + (page + 1) : "") + ": declares " + w + "×" + h + " pixels; at " +
-						"most " + MAX_PIXELS + " are read" + (pages > 1 ? " in all pages" : ""));
+					if (w < 1 || h < 1 || w * h > MAX_PAGE_PIXELS) throw new ModelFormatException(source + (pages > 1
+						? " page " + (page + 1) : "") + ": declares " + w + "×" + h + " pixels; images of at most " +
+						MAX_PAGE_PIXELS + " pixels (2048×2048) are read");
+					if (pixels > MAX_PIXELS) throw new ModelFormatException(source + ": its first " + (page + 1) +
+						" pages declare " + pixels + " pixels; at most " + MAX_PIXELS + " are read in all pages");
 					final BufferedImage image = reader.read(page);
 					if (image == null) throw new ModelFormatException(source + ": holds no image");
 					out.add(convert(image, pages > 1 ? source + " page " + (page + 1) : source));

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.zip.CRC32;
 
 import javax.imageio.ImageIO;
@@ -32,6 +33,20 @@ class UserImageTest {
 		final Path file = Files.write(dir.resolve("bomb.png"), png);
 		final ModelFormatException e = assertThrows(ModelFormatException.class, () -> UserImage.read(file));
 		assertTrue(e.getMessage().contains("bomb.png") && e.getMessage().contains("100000×100000"), e.getMessage());
+	}
+
+	/**
+	 * The fuzzer's 1 KB GIF whose image descriptor declares a page of several thousand pixels a side: refused from the
+	 * header (pages above 2048² are not read), where decoding it used to allocate over 1 GB.
+	 */
+	@Test
+	void aSmallGifDeclaringAHugePageIsRefusedBeforeDecoding() throws Exception {
+		final byte[] gif = Files.readAllBytes(Paths.get("src/test/resources/sc/fiji/scoresde/fuzz/" +
+			"ImageDecoderFuzzTestInputs/imageDecoderFailsOnlyWithModelFormatException/" +
+			"finding-gif-declaring-a-huge-palette-image"));
+		final ModelFormatException e = assertThrows(ModelFormatException.class, () -> UserImage.decode(gif,
+			"finding.gif"));
+		assertTrue(e.getMessage().contains("finding.gif") && e.getMessage().contains("2048×2048"), e.getMessage());
 	}
 
 	@Test
