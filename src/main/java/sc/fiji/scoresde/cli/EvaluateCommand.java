@@ -150,10 +150,7 @@ final class EvaluateCommand implements Callable<Integer> {
 	/** The first {@code count} images of a Zarr image stack, which must have the data's shape and be written. */
 	static float[] datasetSamples(final Path dataset, final TrainingImages data, final int count) throws IOException {
 		final ZarrImageStack stack = ZarrImageStack.open(dataset);
-		final TrainingImages.Image first = data.images().get(0);
-		if (stack.channels() != data.channels || stack.height() != first.height || stack.width() != first.width)
-			throw new IllegalArgumentException(dataset + " holds " + stack.channels() + "×" + stack.height() + "×" +
-				stack.width() + " images, the data is " + data.channels + "×" + first.height + "×" + first.width);
+		checkShape(dataset + " holds", stack.channels(), stack.height(), stack.width(), data);
 		if (stack.count() < count) throw new IllegalArgumentException(dataset + " holds " + stack.count() +
 			" images, fewer than --count " + count);
 		final List<Integer> missing = stack.missing();
@@ -169,10 +166,17 @@ final class EvaluateCommand implements Callable<Integer> {
 
 	/** The model must make images of the data's shape. */
 	static void checkShape(final LoadedModel loaded, final TrainingImages data) {
-		final TrainingImages.Image first = data.images().get(0);
 		final sc.fiji.scoresde.model.UNet2DConfig m = loaded.unet().config();
-		if (m.inChannels != data.channels || m.height() != first.height || m.width() != first.width)
-			throw new IllegalArgumentException("the model makes " + m.inChannels + "×" + m.height() + "×" + m.width() +
-				" images, the data is " + data.channels + "×" + first.height + "×" + first.width);
+		checkShape("the model makes", m.inChannels, m.height(), m.width(), data);
+	}
+
+	/** Images of channels×height×width ({@code whose}: "the model makes", "x.zarr holds") must match the data's. */
+	private static void checkShape(final String whose, final int channels, final int height, final int width,
+		final TrainingImages data)
+	{
+		final TrainingImages.Image first = data.images().get(0);
+		if (channels != data.channels || height != first.height || width != first.width) throw new IllegalArgumentException(
+			whose + " " + channels + "×" + height + "×" + width + " images, the data is " + data.channels + "×" +
+				first.height + "×" + first.width);
 	}
 }

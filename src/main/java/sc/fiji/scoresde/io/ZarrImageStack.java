@@ -44,9 +44,11 @@ public final class ZarrImageStack {
 	private final Path root;
 	private final int count, channels, height, width;
 	private final JsonObject description;
+	/** chunks are zlib streams (what this class writes); false: raw values (compressor null) */
+	private final boolean zlib;
 
 	private ZarrImageStack(final Path root, final int count, final int channels, final int height, final int width,
-		final JsonObject description)
+		final JsonObject description, final boolean zlib)
 	{
 		this.root = root;
 		this.count = count;
@@ -54,6 +56,7 @@ public final class ZarrImageStack {
 		this.height = height;
 		this.width = width;
 		this.description = description;
+		this.zlib = zlib;
 	}
 
 	/**
@@ -77,7 +80,7 @@ public final class ZarrImageStack {
 		}
 		if (Files.exists(root) && (!Files.isDirectory(root) || !isEmptyFolder(root))) throw new IllegalArgumentException(
 			root + " exists and is not a Zarr image stack (no .zgroup); choose another output");
-		final ZarrImageStack made = new ZarrImageStack(root, count, channels, height, width, description);
+		final ZarrImageStack made = new ZarrImageStack(root, count, channels, height, width, description, true);
 		made.writeMetadata();
 		return made;
 	}
@@ -98,8 +101,8 @@ public final class ZarrImageStack {
 			expect(array, "order", "\"C\"", root);
 			expect(array, "dimension_separator", "\"/\"", root);
 			final JsonElement compressor = array.get("compressor");
-			if (compressor != null && !compressor.isJsonNull() && !"zlib".equals(compressor.getAsJsonObject().get("id")
-				.getAsString())) throw new IllegalArgumentException(root + "/0/.zarray: compressor " + compressor +
+			final boolean zlib = compressor != null && !compressor.isJsonNull();
+			if (zlib && !"zlib".equals(compressor.getAsJsonObject().get("id").getAsString())) throw new IllegalArgumentException(root + "/0/.zarray: compressor " + compressor +
 					" is not supported (expected null or zlib)");
 			final JsonArray shape = array.getAsJsonArray("shape"), chunks = array.getAsJsonArray("chunks");
 			if (shape == null || shape.size() != 4 || chunks == null || chunks.size() != 4) throw new IllegalArgumentException(
@@ -115,7 +118,7 @@ public final class ZarrImageStack {
 			final JsonElement d = attrs.get(DESCRIPTION_KEY);
 			if (d == null || !d.isJsonObject()) throw new IllegalArgumentException(root + "/.zattrs has no \"" +
 				DESCRIPTION_KEY + "\" object (not written by score-sde)");
-			return new ZarrImageStack(root, n, c, h, w, d.getAsJsonObject());
+			return new ZarrImageStack(root, n, c, h, w, d.getAsJsonObject(), zlib);
 		}
 		catch (final IllegalStateException | ClassCastException | UnsupportedOperationException | NumberFormatException e) {
 			throw new IllegalArgumentException(root + ": malformed Zarr metadata (" + e.getMessage() + ")");
@@ -247,7 +250,9 @@ public final class ZarrImageStack {
 			" has not been written (no chunk " + root.relativize(file) + ")");
 		final byte[] stored = Files.readAllBytes(file);
 		final int expected = pixelsPerImage() * 4;
-		final byte[] raw = stored.length == expected ? stored : inflate(stored, expected, file);
+		if (!zlib && stored.length != expected) throw new IllegalArgumentException(file + ": damaged chunk (" +
+			stored.length + " bytes, " + expected + " expected)");
+		final byte[] raw = zlib ? inflate(stored, expected, file) : stored;
 		final float[] out = new float[pixelsPerImage()];
 		ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
 		return out;

@@ -15,6 +15,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.LongAccumulator;
 
+import sc.fiji.scoresde.eval.FrechetEvaluation;
 import sc.fiji.scoresde.generate.DefaultModel;
 import sc.fiji.scoresde.generate.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationService;
@@ -38,13 +39,12 @@ public final class DistributedGeneration {
 	/** What a run did. */
 	public static final class Summary {
 
-		public final int images, computed, seedsComputed, tasks;
+		public final int images, computed, tasks;
 		public final double seconds;
 
-		Summary(final int images, final int computed, final int seedsComputed, final int tasks, final double seconds) {
+		Summary(final int images, final int computed, final int tasks, final double seconds) {
 			this.images = images;
 			this.computed = computed;
-			this.seedsComputed = seedsComputed;
 			this.tasks = tasks;
 			this.seconds = seconds;
 		}
@@ -98,7 +98,7 @@ public final class DistributedGeneration {
 		log.accept(String.format(Locale.ROOT, "%s: %d image(s) from %d seed(s) (%d..%d, %d image(s) per seed); %d " +
 			"seed(s) to compute, %d done", dataset, plan.count, plan.seeds(), plan.firstSeed, plan.seed(plan.seeds() -
 				1), plan.imagesPerSeed, missingSeeds.size(), plan.seeds() - missingSeeds.size()));
-		if (missingSeeds.isEmpty()) return new Summary(plan.count, 0, 0, 0, (System.nanoTime() - t0) / 1e9);
+		if (missingSeeds.isEmpty()) return new Summary(plan.count, 0, 0, (System.nanoTime() - t0) / 1e9);
 
 		final Job job = new Job();
 		job.plan = plan;
@@ -115,7 +115,7 @@ public final class DistributedGeneration {
 		final double seconds = (System.nanoTime() - t0) / 1e9;
 		log.accept(String.format(Locale.ROOT, "computed %d image(s) in %d task(s), %.1f s (%.3f images/s); %d chunk " +
 			"writes", missingImages, partitions, seconds, missingImages / seconds, written.value()));
-		return new Summary(plan.count, missingImages, missingSeeds.size(), partitions, seconds);
+		return new Summary(plan.count, missingImages, partitions, seconds);
 	}
 
 	private static boolean complete(final ZarrImageStack stack, final GenerationPlan plan, final int seedIndex) {
@@ -139,31 +139,20 @@ public final class DistributedGeneration {
 			final GenerationService.Hooks hooks = new GenerationService.Hooks();
 			if (task != null) hooks.cancelled = task::isInterrupted;
 			final GeneratedImages images = GenerationService.generate(model, job.plan.request(s), hooks);
+			final int d = images.height * images.width * images.channels;
+			final float[] planar = FrechetEvaluation.planar(images.nhwc, images.batch, images.height, images.width,
+				images.channels);
 			final byte[] uint8 = job.pngFolder != null ? images.toUint8() : null;
 			for (int k = 0; k < images.batch; k++) {
 				final int image = job.plan.firstImage(s) + k;
-				stack.write(image, channelMajor(images, k));
+				stack.write(image, Arrays.copyOfRange(planar, k * d, (k + 1) * d));
 				written.add(1);
-				if (job.pngFolder != null) PngWriter.write(Paths.get(job.pngFolder, String.format(Locale.ROOT,
-					"image-%06d.png", image)), Arrays.copyOfRange(uint8, k * perImage(images),
-						(k + 1) * perImage(images)), 1, images.height, images.width, images.channels);
+				if (uint8 != null) PngWriter.write(Paths.get(job.pngFolder, String.format(Locale.ROOT,
+					"image-%06d.png", image)), Arrays.copyOfRange(uint8, k * d, (k + 1) * d), 1, images.height,
+					images.width, images.channels);
 				if (failAfterFirst) throw new IllegalStateException("failure injected by the test after image " +
 					image + " (partition " + task.partitionId() + ", attempt 0)");
 			}
 		}
-	}
-
-	private static int perImage(final GeneratedImages images) {
-		return images.height * images.width * images.channels;
-	}
-
-	/** Image k of a batch, NHWC → (C, H, W). */
-	static float[] channelMajor(final GeneratedImages images, final int k) {
-		final int h = images.height, w = images.width, c = images.channels;
-		final float[] out = new float[c * h * w];
-		for (int ch = 0; ch < c; ch++)
-			for (int p = 0; p < h * w; p++)
-				out[ch * h * w + p] = images.nhwc[(k * h * w + p) * c + ch];
-		return out;
 	}
 }

@@ -56,9 +56,9 @@ public final class SparkScalingBench implements Callable<Integer> {
 			" per seed, %d cores here%n", count, steps, 2 * steps, imagesPerSeed, Runtime.getRuntime()
 				.availableProcessors());
 		final double solo = solo(plan);
-		row("solo, this JVM (libtorch's " + JniUtils.getNumThreads() + " threads)", solo, solo);
-		// the executors below get OMP_NUM_THREADS = spark.task.cpus = 1 from Spark: the same work on one thread
 		final int threads = JniUtils.getNumThreads();
+		row("solo, this JVM (libtorch's " + threads + " threads)", solo, solo);
+		// the executors below get OMP_NUM_THREADS = spark.task.cpus = 1 from Spark: the same work on one thread
 		JniUtils.setNumThreads(1);
 		final double soloOneThread = solo(plan);
 		JniUtils.setNumThreads(threads);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import sc.fiji.scoresde.eval.FrechetEvaluation;
 import sc.fiji.scoresde.generate.DefaultModel;
 import sc.fiji.scoresde.generate.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationService;
@@ -77,18 +79,25 @@ class DistributedGenerationTest {
 		return p;
 	}
 
-	/** What {@code generate --seed S --batch B} gives for image k of the plan, channel-major. */
-	private static float[] soloImage(final GenerationPlan plan, final int k) {
-		final int s = k / plan.imagesPerSeed;
-		final GeneratedImages images = GenerationService.generate(solo, plan.request(s), new GenerationService.Hooks());
-		return DistributedGeneration.channelMajor(images, k % plan.imagesPerSeed);
+	/** What {@code generate --seed S --batch B} gives for the seed's images, channel-major, one after another. */
+	static float[] soloSeed(final LoadedModel model, final GenerationPlan plan, final int seedIndex) {
+		final GeneratedImages images = GenerationService.generate(model, plan.request(seedIndex), new GenerationService
+			.Hooks());
+		return FrechetEvaluation.planar(images.nhwc, images.batch, images.height, images.width, images.channels);
 	}
 
 	private static void assertEqualsSoloRuns(final GenerationPlan plan, final Path dataset) throws IOException {
 		final ZarrImageStack stack = ZarrImageStack.open(dataset);
 		assertEquals(plan.count, stack.count());
-		for (int k = 0; k < plan.count; k++)
-			assertArrayEquals(soloImage(plan, k), stack.read(k), "image " + k + " differs from its solo run");
+		final int d = stack.pixelsPerImage();
+		for (int s = 0; s < plan.seeds(); s++) {
+			final float[] seed = soloSeed(solo, plan, s);
+			for (int k = 0; k < plan.imagesOf(s); k++) {
+				final int image = plan.firstImage(s) + k;
+				assertArrayEquals(Arrays.copyOfRange(seed, k * d, (k + 1) * d), stack.read(image), "image " + image +
+					" differs from its solo run");
+			}
+		}
 	}
 
 	@Test
@@ -172,7 +181,7 @@ class DistributedGenerationTest {
 		final ArrayImg<FloatType, FloatArray> img = ArrayImgs.floats(all, w, h, c, n);
 		assertEquals(4, img.numDimensions());
 		assertArrayEquals(new long[] { 28, 28, 1, 4 }, img.dimensionsAsLongArray());
-		final float[] third = soloImage(plan, 2);
+		final float[] third = soloSeed(solo, plan, 2);
 		final RandomAccess<FloatType> ra = img.randomAccess();
 		ra.setPosition(new long[] { 13, 20, 0, 2 });
 		assertEquals(third[20 * 28 + 13], ra.get().get());

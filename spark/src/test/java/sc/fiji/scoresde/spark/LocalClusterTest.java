@@ -20,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import sc.fiji.scoresde.generate.DefaultModel;
-import sc.fiji.scoresde.generate.GeneratedImages;
-import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.generate.LoadedModel;
 import sc.fiji.scoresde.io.ZarrImageStack;
 
@@ -67,9 +65,7 @@ class LocalClusterTest {
 		final ZarrImageStack stack = ZarrImageStack.open(dir.resolve("c.zarr"));
 		try {
 			for (int k = 0; k < 8; k++) {
-				final GeneratedImages one = GenerationService.generate(solo, plan.request(k), new GenerationService
-					.Hooks());
-				assertArrayEquals(DistributedGeneration.channelMajor(one, 0), stack.read(k), "image " + k);
+				assertArrayEquals(DistributedGenerationTest.soloSeed(solo, plan, k), stack.read(k), "image " + k);
 			}
 		}
 		finally {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -26,20 +27,16 @@ import sc.fiji.scoresde.io.ZarrImageStack;
  */
 class SparkSubmitIT {
 
-	private static final String[] OPENS = { "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io",
-		"java.net", "java.nio", "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch",
-		"sun.nio.cs", "sun.security.action", "sun.util.calendar" };
-
 	private static String submit(final Path dataset, final Path log) throws IOException, InterruptedException {
-		final String sparkHome = System.getenv("SPARK_HOME");
+		final String sparkHome = System.getenv("SPARK_HOME"), options = System.getProperty("spark.java17.options");
 		final File[] jars = new File("target").listFiles((d, n) -> n.startsWith("score-sde-spark-") && n.endsWith(
 			"-all.jar"));
-		if (sparkHome == null || jars == null || jars.length != 1) throw new IllegalStateException("run through Maven " +
-			"after package (SPARK_HOME " + sparkHome + ", shaded jars " + (jars == null ? 0 : jars.length) + ")");
+		if (sparkHome == null || options == null || jars == null || jars.length != 1) throw new IllegalStateException(
+			"run through Maven after package (SPARK_HOME " + sparkHome + ", JVM options " + options + ", shaded jars " +
+				(jars == null ? 0 : jars.length) + ")");
 		final List<String> cmd = new ArrayList<>();
 		cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-		for (final String p : OPENS)
-			cmd.add("--add-opens=java.base/" + p + "=ALL-UNNAMED");
+		cmd.addAll(Arrays.asList(options.trim().split("\\s+")));
 		cmd.add("-cp");
 		cmd.add(sparkHome + "/jars/*");
 		cmd.add("org.apache.spark.deploy.SparkSubmit");
