@@ -13,6 +13,7 @@ import sc.fiji.scoresde.generate.GenerationRequest;
 public final class GenerateOptions {
 
 	public static final String TITLE = "Generate (VE)...";
+	/** Its menu path (plugins.config); {@code --run} refuses it with the title to use instead. */
 	public static final String MENU = "Plugins>Score SDE>" + TITLE;
 
 	public static final String KEY_MODEL = "model";

@@ -24,10 +24,16 @@ import sc.fiji.scoresde.imagej.ImgConversion;
 import sc.fiji.scoresde.sampling.SamplingCancelledException;
 
 /**
- * Plugins › Score SDE › Generate (VE)...: a thin SciJava shell over {@link GenerationService}. Progress goes to the
- * status bar and to a task whose cancel stops the run before the next network call.
+ * "Generate (VE)": a thin SciJava shell over {@link GenerationService}, for scripts, {@code --run} and the ImageJ 1
+ * menu entry ({@link GenerateVePlugIn}, which runs it). Progress goes to the status bar and to a task whose cancel
+ * stops the run before the next network call. In ImageJ2 the output is a Dataset with axes X, Y, Channel, Z (one Z
+ * plane per image).
+ *
+ * <p>No menu path of its own: with one, ImageJ2's legacy layer would put this command in place of the ImageJ 1
+ * entry, and a macro run headless (or in batch mode on another thread) could not see its output image
+ * (imagej/imagej-legacy#215), while the ImageJ 1 entry's ImagePlus is the macro's current image everywhere.
  */
-@Plugin(type = Command.class, menuPath = GenerateOptions.MENU, headless = true,
+@Plugin(type = Command.class, label = "Generate (VE)", headless = true,
 	description = "Generate images with a Score SDE (VE) diffusers pipeline")
 public class GenerateVeCommand extends DynamicCommand {
 
@@ -112,8 +118,9 @@ public class GenerateVeCommand extends DynamicCommand {
 				if (task != null) task.start();
 				generated = GenerationService.generate(loaded, o.request(), hooks);
 			}
-			result = o.floatOutput() ? ImgConversion.toFloatImg(generated) : ImgConversion.toUint8Img(generated);
 			final String title = String.format(Locale.ROOT, "Score SDE VE seed=%d", generated.seed);
+			result = ImageJ2Output.of(getContext(), o.floatOutput() ? ImgConversion.toFloatImg(generated)
+				: ImgConversion.toUint8Img(generated), title, log);
 			final MutableModuleItem<?> item = getInfo().getMutableOutput("result", Img.class);
 			if (item != null) item.setLabel(title);
 			log.info(String.format(Locale.ROOT, "Score SDE VE: model %s, device %s, seed %d, %d steps, %d image(s)," +

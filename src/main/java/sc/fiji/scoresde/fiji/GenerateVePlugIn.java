@@ -15,9 +15,9 @@ import sc.fiji.scoresde.imagej.ImagePlusConversion;
 
 /**
  * The ImageJ 1 face of "Generate (VE)..." (registered in plugins.config): a macro-recordable GenericDialog with the
- * same option keys as the SciJava command, which it then runs. In Fiji, ImageJ2's legacy layer replaces this menu
- * entry by the SciJava command of the same name, so the menu shows one entry. Esc cancels before the next network
- * call.
+ * same option keys as the SciJava command, which it then runs. It is the menu entry in Fiji as well (the SciJava
+ * command has no menu path), so the same macro line gives an ImagePlus in Fiji, ImageJ 1, batch mode and headless.
+ * Esc cancels before the next network call.
  */
 public class GenerateVePlugIn implements PlugIn {
 

@@ -29,8 +29,14 @@ final class ImageJ1Runner {
 
 	private ImageJ1Runner() {}
 
-	/** Made with this plugin's class loader as context class loader, so that SciJava finds the plugin's commands. */
+	/**
+	 * Fiji's own context when ImageJ2's legacy layer runs this ImageJ 1 (one set of services, its status bar and task
+	 * list); in a plain ImageJ 1 one made with this plugin's class loader as context class loader, so that SciJava
+	 * finds the plugin's commands.
+	 */
 	static synchronized Context context() {
+		final Context legacy = legacyContext();
+		if (legacy != null) return legacy;
 		if (context == null) {
 			final Thread thread = Thread.currentThread();
 			final ClassLoader previous = thread.getContextClassLoader();
@@ -43,6 +49,36 @@ final class ImageJ1Runner {
 			}
 		}
 		return context;
+	}
+
+	/**
+	 * The context of the active ImageJ2 legacy layer (imagej-legacy's LegacyService, looked up by name: it is not on
+	 * Maven Central, so the plugin does not compile against it), or null.
+	 */
+	static Context legacyContext() {
+		try {
+			final Class<?> legacy = Class.forName("net.imagej.legacy.LegacyService", false, ImageJ1Runner.class
+				.getClassLoader());
+			final Object service = legacy.getMethod("getInstance").invoke(null);
+			if (!(service instanceof org.scijava.service.Service)) return null;
+			return ((org.scijava.service.Service) service).getContext(); // null again once ImageJ2 is disposed
+		}
+		catch (final ReflectiveOperationException | LinkageError e) {
+			return null; // a plain ImageJ 1, or an imagej-legacy without getInstance: this plugin's own context
+		}
+	}
+
+	/**
+	 * The preprocessors a bridge runs its command with: those that inject services and fill defaults. Not the input
+	 * harvesters (the bridge asked in its own dialog and passes every input) nor ImageJ2's legacy-layer ones, which
+	 * would record a second macro line for the same run.
+	 */
+	static List<PreprocessorPlugin> preprocessors(final Context ctx) {
+		final List<PreprocessorPlugin> all = ctx.service(PluginService.class).createInstancesOfType(
+			PreprocessorPlugin.class);
+		all.removeIf(p -> p instanceof org.scijava.widget.InputHarvester || p.getClass().getName().startsWith(
+			"net.imagej.legacy."));
+		return all;
 	}
 
 	/**
@@ -59,8 +95,7 @@ final class ImageJ1Runner {
 		final List<EventSubscriber<?>> subscribers = ctx.service(EventService.class).subscribe(new StatusRelay());
 		try {
 			IJ.resetEscape();
-			final Future<?> future = ctx.service(ModuleService.class).run(command, ctx.service(PluginService.class)
-				.createInstancesOfType(PreprocessorPlugin.class), null, inputs);
+			final Future<?> future = ctx.service(ModuleService.class).run(command, preprocessors(ctx), null, inputs);
 			while (true) {
 				try {
 					future.get(100, TimeUnit.MILLISECONDS);

@@ -103,8 +103,8 @@ public class InterpolateVeCommand extends DynamicCommand {
 					tolerance, CommandHooks.create(this, log, status, task, "Score SDE VE interpolate"));
 			}
 			final GeneratedImages g = interpolation.frames;
-			result = GenerateOptions.OUTPUT_FLOAT.equals(output) ? ImgConversion.toFloatImg(g) : ImgConversion
-				.toUint8Img(g);
+			result = ImageJ2Output.of(getContext(), GenerateOptions.OUTPUT_FLOAT.equals(output) ? ImgConversion
+				.toFloatImg(g) : ImgConversion.toUint8Img(g), "Interpolation (VE)", log);
 			log.info(String.format(Locale.ROOT, "Score SDE VE interpolate: %d frames, encoded in %d calls (|z| %.1f " +
 				"and %.1f; σmax·√D = %.1f), decoded in %d calls, %.1f s", frames, interpolation.encodeEvaluations,
 				interpolation.normA, interpolation.normB, interpolation.expectedNorm, interpolation.decodeEvaluations,

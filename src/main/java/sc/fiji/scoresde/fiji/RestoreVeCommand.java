@@ -133,9 +133,11 @@ public abstract class RestoreVeCommand extends DynamicCommand {
 				restored = RestorationService.run(loaded, o.request(), pixels, 1, input.height, input.width, region,
 					CommandHooks.create(this, log, status, task, "Score SDE VE " + name));
 			}
-			result = o.floatOutput() ? ImgConversion.toFloatImg(restored) : ImgConversion.toUint8Img(restored);
+			final String title = resultTitle(o, restored.seed);
+			result = ImageJ2Output.of(getContext(), o.floatOutput() ? ImgConversion.toFloatImg(restored)
+				: ImgConversion.toUint8Img(restored), title, log);
 			final MutableModuleItem<?> item = getInfo().getMutableOutput("result", Img.class);
-			if (item != null) item.setLabel(resultTitle(o, restored.seed));
+			if (item != null) item.setLabel(title);
 			log.info(String.format(Locale.ROOT, "Score SDE VE %s: model %s, seed %d, sampler %s, %d steps, %d " +
 				"result(s), %.1f s", name, o.model.trim().isEmpty() ? DefaultModel.NAME : o.model, restored.seed,
 				o.sampler, o.steps, restored.batch, (System.nanoTime() - start) / 1e9));

@@ -15,7 +15,6 @@ import sc.fiji.scoresde.train.TrainingOptions;
 public final class TrainOptions {
 
 	public static final String TITLE = "Train Score Model (VE)...";
-	public static final String MENU = "Plugins>Score SDE>" + TITLE;
 	public static final String SOURCE_IMAGE = "open image (every plane)";
 	public static final String SOURCE_PATH = "folder, image file or idx file";
 	public static final String[] SOURCES = { SOURCE_IMAGE, SOURCE_PATH };
