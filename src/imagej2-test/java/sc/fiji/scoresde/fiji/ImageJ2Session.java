@@ -33,12 +33,12 @@ import sc.fiji.scoresde.Fixtures;
  * class lives in net.imagej:imagej, which needs imagej-ops, imagej-updater and more that Central lacks, and adds
  * nothing but accessors to this context.
  */
-final class ImageJ2Session {
+public final class ImageJ2Session {
 
 	private ImageJ2Session() {}
 
 	/** A folder laid out like Fiji.app with the plugin in plugins/; sets ImageJ 1's ij.dir and plugins.dir. */
-	static Path installPlugin() throws IOException {
+	public static Path installPlugin() throws IOException {
 		final Path app = Files.createTempDirectory("fiji-app");
 		PluginJarAccess.build(app.resolve("plugins"));
 		System.setProperty("ij.dir", app.toString());
@@ -46,13 +46,13 @@ final class ImageJ2Session {
 		return app;
 	}
 
-	static Context start() {
+	public static Context start() {
 		final Context context = new Context(SciJavaService.class, SCIFIOService.class, ImageJService.class);
 		assertTrue(context.service(LegacyService.class).isActive(), "imagej-legacy runs ImageJ 1");
 		return context;
 	}
 
-	static String tinyModel() {
+	public static String tinyModel() {
 		return Fixtures.dir("ncsnpp-tiny").resolve("pipeline").toString();
 	}
 

@@ -70,8 +70,9 @@ final class ImageJ1Runner {
 
 	/**
 	 * The preprocessors a bridge runs its command with: those that inject services and fill defaults. Not the input
-	 * harvesters (the bridge asked in its own dialog and passes every input) nor ImageJ2's legacy-layer ones, which
-	 * would record a second macro line for the same run.
+	 * harvesters (the bridge asked in its own dialog and passes every input) nor ImageJ2's legacy-layer ones (macro
+	 * recorder, macro options, active image), which serve SciJava commands started from ImageJ 1's menu and would
+	 * start a recording of the inner command inside the bridge's own.
 	 */
 	static List<PreprocessorPlugin> preprocessors(final Context ctx) {
 		final List<PreprocessorPlugin> all = ctx.service(PluginService.class).createInstancesOfType(

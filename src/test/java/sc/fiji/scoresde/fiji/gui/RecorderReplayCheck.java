@@ -176,7 +176,7 @@ public final class RecorderReplayCheck {
 	}
 
 	/** Opens Train Score Model (VE)... from the menu, takes its dialog's picture and cancels it. */
-	private static void captureTrainDialog(final ImageJ ij, final Path file, final StringBuilder log) throws Exception {
+	static void captureTrainDialog(final ImageJ ij, final Path file, final StringBuilder log) throws Exception {
 		clickMenu(ij, "Train Score Model (VE)...", null);
 		final GenericDialog gd = waitForDialog("Train Score Model (VE)");
 		Thread.sleep(500);
@@ -188,7 +188,7 @@ public final class RecorderReplayCheck {
 	}
 
 	/** Fires the menu item with this label as a click would; with a log, notes which menu holds it. */
-	private static void clickMenu(final ImageJ ij, final String label, final StringBuilder log) {
+	static void clickMenu(final ImageJ ij, final String label, final StringBuilder log) {
 		final java.awt.MenuItem item = findMenuItem(Menus.getMenuBar(), label);
 		if (item == null) throw new IllegalStateException("no " + label + " item in the menu bar");
 		if (log != null) log.append("menu: ").append(((java.awt.Menu) item.getParent()).getLabel()).append(" > ")
@@ -197,7 +197,7 @@ public final class RecorderReplayCheck {
 			.getLabel())));
 	}
 
-	private static GenericDialog waitForDialog(final String title) throws Exception {
+	static GenericDialog waitForDialog(final String title) throws Exception {
 		final GenericDialog[] found = new GenericDialog[1];
 		waitFor(() -> {
 			for (final Window w : Window.getWindows())
@@ -228,7 +228,7 @@ public final class RecorderReplayCheck {
 		return null;
 	}
 
-	private static String recordedLine(final String start) throws Exception {
+	static String recordedLine(final String start) throws Exception {
 		String found = null;
 		for (int i = 0; i < 100 && found == null; i++) {
 			final String text = Recorder.getInstance().getText();
@@ -242,25 +242,25 @@ public final class RecorderReplayCheck {
 	}
 
 	/** Copies of the planes' pixel arrays (bytes for a grey model's stack, ints for RGB). */
-	private static Object[] pixels(final ImagePlus imp) {
+	static Object[] pixels(final ImagePlus imp) {
 		final Object[] out = new Object[imp.getStackSize()];
 		for (int i = 0; i < out.length; i++)
 			out[i] = imp.getStack().getProcessor(i + 1).getPixelsCopy();
 		return out;
 	}
 
-	private static void capture(final Window w, final Path file) throws Exception {
+	static void capture(final Window w, final Path file) throws Exception {
 		final Rectangle r = w.getBounds();
 		final BufferedImage img = new Robot().createScreenCapture(r);
 		ImageIO.write(img, "png", new File(file.toString()));
 	}
 
-	private interface Condition {
+	interface Condition {
 
 		boolean holds() throws Exception;
 	}
 
-	private static void waitFor(final Condition c, final String what) throws Exception {
+	static void waitFor(final Condition c, final String what) throws Exception {
 		final long end = System.currentTimeMillis() + 120_000;
 		while (!c.holds()) {
 			if (System.currentTimeMillis() > end) {

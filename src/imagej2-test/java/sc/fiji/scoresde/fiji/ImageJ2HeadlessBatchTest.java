@@ -1,0 +1,52 @@
+package sc.fiji.scoresde.fiji;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.IJ;
+import ij.ImagePlus;
+
+import java.awt.GraphicsEnvironment;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import net.imagej.patcher.LegacyInjector;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.console.ConsoleService;
+
+/**
+ * {@code ImageJ-linux64 --headless -batch macros/headless_batch.ijm "out=… model=…"} in ImageJ2 with imagej-legacy:
+ * the macro's {@code run("Generate (VE)...")} must leave it an image to save. (A class of its own: {@code -batch}
+ * disposes the context when the macro ends, and {@code -batch-no-exit} is used so that the JVM survives.)
+ */
+class ImageJ2HeadlessBatchTest {
+
+	static {
+		LegacyInjector.preinit();
+	}
+
+	@Test
+	void headlessBatchMacroSavesTheStack(@TempDir final Path dir) throws Exception {
+		assertTrue(GraphicsEnvironment.isHeadless());
+		ImageJ2Session.installPlugin();
+		final Context context = ImageJ2Session.start();
+		final Path out = dir.resolve("stack.tif");
+		try {
+			context.service(ConsoleService.class).processArgs("-batch-no-exit", Paths.get("macros",
+				"headless_batch.ijm").toAbsolutePath().toString(), "out=" + out + " model=" + ImageJ2Session.tinyModel() +
+					" images=3 steps=2 seed=4");
+		}
+		finally {
+			context.dispose(); // -batch-no-exit has done so already; a second call does nothing
+		}
+		final ImagePlus imp = IJ.openImage(out.toString());
+		assertNotNull(imp, "headless_batch.ijm wrote " + out);
+		assertEquals(3, imp.getStackSize());
+		assertEquals(32, imp.getWidth());
+		assertEquals(ImagePlus.COLOR_RGB, imp.getType());
+	}
+}

@@ -1,0 +1,133 @@
+package sc.fiji.scoresde.fiji.gui;
+
+import ij.IJ;
+import ij.ImageJ;
+import ij.ImagePlus;
+import ij.Menus;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.plugin.frame.Recorder;
+
+import java.awt.Button;
+import java.awt.EventQueue;
+import java.awt.TextField;
+import java.awt.event.ActionEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.Vector;
+
+import net.imagej.patcher.LegacyInjector;
+
+import org.scijava.Context;
+import org.scijava.ui.UIService;
+
+import sc.fiji.scoresde.Readme;
+import sc.fiji.scoresde.fiji.ImageJ2Session;
+
+/**
+ * ImageJ2 with imagej-legacy and its ImageJ 1 window, under Xvfb (started by {@link ImageJ2GuiTest}): (b) the
+ * README's macro line through the legacy layer — which entry runs, the image window's title and dimensions; (c) the
+ * menu entry with the macro recorder on — the line it records, once, and its replay. Writes a report; exit code 0
+ * when the replay gives identical pixels.
+ */
+public final class ImageJ2GuiCheck {
+
+	static {
+		LegacyInjector.preinit();
+	}
+
+	private ImageJ2GuiCheck() {}
+
+	public static void main(final String[] args) throws Exception {
+		final Path report = Paths.get(args[0]);
+		final StringBuilder log = new StringBuilder();
+		int code = 1;
+		try {
+			code = run(log);
+		}
+		catch (final Throwable t) {
+			log.append("error: ").append(t).append('\n');
+			for (final StackTraceElement e : t.getStackTrace())
+				log.append("  at ").append(e).append('\n');
+		}
+		Files.write(report, log.toString().getBytes(StandardCharsets.UTF_8));
+		System.exit(code);
+	}
+
+	private static int run(final StringBuilder log) throws Exception {
+		ImageJ2Session.installPlugin();
+		final Context context = ImageJ2Session.start();
+		final UIService ui = context.service(UIService.class);
+		ui.showUI();
+		RecorderReplayCheck.waitFor(() -> IJ.getInstance() != null && IJ.getInstance().isShowing(),
+			"the ImageJ 1 window");
+		final ImageJ ij = IJ.getInstance();
+		log.append("ui: ").append(ui.getDefaultUI().getClass().getName()).append('\n');
+		log.append("menu entry: ").append(Menus.getCommands().get("Generate (VE)...")).append('\n');
+
+		// (b) the README's line, as a user's macro runs it
+		final String line = Readme.line("run(\"Generate (VE)...\"").replace(Readme.MODEL, ImageJ2Session.tinyModel())
+			.replace("steps=2000", "steps=2");
+		IJ.runMacro(line);
+		RecorderReplayCheck.waitFor(() -> WindowManager.getCurrentImage() != null, "the README line's image");
+		final ImagePlus readme = WindowManager.getCurrentImage();
+		final int[] d = readme.getDimensions();
+		log.append("readme: ").append(readme.getTitle()).append('|').append(d[0]).append('x').append(d[1]).append('x')
+			.append(d[2]).append('x').append(d[3]).append('x').append(d[4]).append('|').append(readme.getBitDepth())
+			.append("|window=").append(readme.getWindow() != null && readme.getWindow().isShowing()).append('\n');
+		readme.changes = false;
+		readme.close();
+
+		// (c) the menu entry with the recorder on
+		IJ.run("Record...");
+		RecorderReplayCheck.waitFor(() -> Recorder.getInstance() != null, "the recorder");
+		Recorder.record = true;
+		final Thread answer = new Thread(() -> {
+			try {
+				final GenericDialog gd = RecorderReplayCheck.waitForDialog("Generate (VE)");
+				EventQueue.invokeAndWait(() -> {
+					((TextField) gd.getStringFields().get(0)).setText(ImageJ2Session.tinyModel());
+					@SuppressWarnings("unchecked")
+					final Vector<TextField> numbers = gd.getNumericFields();
+					numbers.get(0).setText("2"); // images
+					numbers.get(1).setText("4"); // steps
+				});
+				final Button ok = gd.getButtons()[0];
+				EventQueue.invokeLater(() -> gd.actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, "OK")));
+			}
+			catch (final Exception e) {
+				log.append("dialog: ").append(e).append('\n');
+			}
+		}, "answer-dialog");
+		answer.start();
+		RecorderReplayCheck.clickMenu(ij, "Generate (VE)...", log);
+		answer.join(300_000);
+		RecorderReplayCheck.waitFor(() -> WindowManager.getCurrentImage() != null && WindowManager.getCurrentImage()
+			.getStackSize() == 2, "the dialog run's image");
+		final ImagePlus first = WindowManager.getCurrentImage();
+		final String recorded = RecorderReplayCheck.recordedLine("run(\"Generate (VE)");
+		final long count = Arrays.stream(Recorder.getInstance().getText().split("\n")).filter(l -> l.startsWith(
+			"run(\"Generate (VE)")).count();
+		log.append("recorded lines: ").append(count).append('\n');
+		log.append("recorded: ").append(recorded).append('\n');
+		log.append("first: ").append(first.getTitle()).append(' ').append(first.getStackSize()).append('\n');
+		final Object[] pixels = RecorderReplayCheck.pixels(first);
+		first.changes = false;
+		first.close();
+		Recorder.record = false;
+		IJ.runMacro(recorded);
+		final ImagePlus replay = WindowManager.getCurrentImage();
+		if (replay == null) {
+			log.append("the replay made no image\n");
+			return 1;
+		}
+		final boolean same = Arrays.deepEquals(pixels, RecorderReplayCheck.pixels(replay));
+		log.append("replay: ").append(replay.getTitle()).append(' ').append(replay.getStackSize()).append('\n');
+		log.append("identical: ").append(same).append('\n');
+		context.dispose();
+		return same ? 0 : 1;
+	}
+}
