@@ -80,7 +80,7 @@ class ConsoleRunTest {
 	@Test
 	void readmeHeadlessLineRuns() throws Exception {
 		final List<String> words = sc.fiji.scoresde.Readme.words(sc.fiji.scoresde.Readme.line(
-			"./ImageJ-linux64 --headless"));
+			"./ImageJ-linux64 --headless --run"));
 		final List<String> args = new ArrayList<>();
 		for (final String w : words.subList(1, words.size()))
 			args.add(w.replace(sc.fiji.scoresde.Readme.MODEL, tiny()).replace("steps=2000", "steps=2"));
