@@ -115,6 +115,20 @@ class ImageJ2HeadlessTest {
 	}
 
 	@Test
+	void restoringCommandOutputIsADatasetWithOneZPlanePerSample() throws Exception {
+		final Map<String, Object> in = RestoreVeCommandTest.inputs();
+		in.put("samples", 2);
+		in.put("sampler", "em");
+		in.put("sigma", 0.1);
+		final DenoiseVeCommand command = RestoreVeCommand.runAndWait(context, DenoiseVeCommand.class, in);
+		final Dataset ds = context.service(ConvertService.class).convert(command.result(), Dataset.class);
+		ImageJ2Session.assertXycz(ds, 32, 32, 3, 2);
+		assertTrue(ds.getName().startsWith("Denoise (VE)") && ds.getName().endsWith("seed=5"), ds.getName());
+		assertArrayEquals(ImageJ2Session.values(ImgConversion.toFloatImg(command.restored())), ImageJ2Session.values(
+			ds));
+	}
+
+	@Test
 	void menuEntriesAreThePluginsConfigBridgesOnce() throws Exception {
 		final Map<String, String> expected = new HashMap<>();
 		for (final String line : Files.readAllLines(Path.of("plugins.config"), StandardCharsets.UTF_8)) {
