@@ -25,13 +25,15 @@ import org.scijava.Context;
 import org.scijava.ui.UIService;
 
 import sc.fiji.scoresde.Readme;
+import sc.fiji.scoresde.fiji.GenerateOptions;
 import sc.fiji.scoresde.fiji.ImageJ2Session;
 
 /**
  * ImageJ2 with imagej-legacy and its ImageJ 1 window, under Xvfb (started by {@link ImageJ2GuiTest}): (b) the
  * README's macro line through the legacy layer — which entry runs, the image window's title and dimensions; (c) the
- * menu entry with the macro recorder on — the line it records, once, and its replay. Writes a report; exit code 0
- * when the replay gives identical pixels.
+ * menu entry with the macro recorder on — the line it records, once, and its replay; then a script's run of the
+ * SciJava command with the same options, whose Dataset the legacy UI shows. Writes a report; exit code 0 when the
+ * replay and the script's window give the dialog run's pixels.
  */
 public final class ImageJ2GuiCheck {
 
@@ -127,7 +129,41 @@ public final class ImageJ2GuiCheck {
 		final boolean same = Arrays.deepEquals(pixels, RecorderReplayCheck.pixels(replay));
 		log.append("replay: ").append(replay.getTitle()).append(' ').append(replay.getStackSize()).append('\n');
 		log.append("identical: ").append(same).append('\n');
+
+		// a script's run of the SciJava command with the same options: its Dataset output, shown by the legacy UI
+		final java.util.regex.Matcher seed = java.util.regex.Pattern.compile("seed=(\\d+)").matcher(recorded);
+		if (!seed.find()) throw new IllegalStateException("no seed in " + recorded);
+		final Object[] replayed = RecorderReplayCheck.pixels(replay);
+		replay.changes = false;
+		replay.close();
+		final java.util.Map<String, Object> inputs = new java.util.HashMap<>();
+		inputs.put("model", ImageJ2Session.tinyModel());
+		inputs.put("images", 2);
+		inputs.put("steps", 4);
+		inputs.put("seed", Long.parseLong(seed.group(1)));
+		// every input given, as a script would: the legacy UI asks for missing ones in a dialog
+		inputs.put("checkpoint", GenerateOptions.NO_CHECKPOINT);
+		inputs.put("snr", -1.0);
+		inputs.put("correctors", -1);
+		inputs.put("device", "auto");
+		inputs.put("output", GenerateOptions.OUTPUT_RGB);
+		inputs.put("sampler", "pc");
+		inputs.put("tolerance", 1e-3);
+		inputs.put("churn", 0.0);
+		final org.scijava.module.Module module = context.service(org.scijava.module.ModuleService.class).run(context
+			.service(org.scijava.command.CommandService.class).getCommand(sc.fiji.scoresde.fiji.GenerateVeCommand.class),
+			true, inputs).get();
+		RecorderReplayCheck.waitFor(() -> WindowManager.getCurrentImage() != null && WindowManager.getCurrentImage()
+			.getTitle().equals("Score SDE VE seed=" + seed.group(1)), "the script run's window");
+		final ImagePlus script = WindowManager.getCurrentImage();
+		final int[] s = script.getDimensions();
+		log.append("script output: ").append(module.getOutput("result").getClass().getSimpleName()).append('\n');
+		log.append("script window: ").append(script.getTitle()).append('|').append(s[0]).append('x').append(s[1])
+			.append('x').append(s[2]).append('x').append(s[3]).append('x').append(s[4]).append('|').append(script
+				.getBitDepth()).append('\n');
+		final boolean scriptSame = Arrays.deepEquals(replayed, RecorderReplayCheck.pixels(script));
+		log.append("script identical: ").append(scriptSame).append('\n');
 		context.dispose();
-		return same ? 0 : 1;
+		return same && scriptSame ? 0 : 1;
 	}
 }

@@ -30,7 +30,12 @@ class ImageJ2GuiTest {
 			.getProperty("java.home"), "bin", "java").toString(), "--add-opens=java.base/java.lang=ALL-UNNAMED",
 			"-Dai.djl.offline=true", "-cp", cp, ImageJ2GuiCheck.class.getName(), report.toString()))
 				.redirectErrorStream(true).redirectOutput(work.resolve("gui.log").toFile()).start();
-		assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the GUI run finished");
+		if (!p.waitFor(300, TimeUnit.SECONDS)) {
+			p.descendants().forEach(ProcessHandle::destroyForcibly);
+			p.destroyForcibly();
+			throw new AssertionError("the GUI run did not finish in 300 s: " + (Files.exists(work.resolve("gui.log"))
+				? new String(Files.readAllBytes(work.resolve("gui.log")), StandardCharsets.UTF_8) : "(no log)"));
+		}
 		final String text = Files.exists(report) ? new String(Files.readAllBytes(report), StandardCharsets.UTF_8)
 			: "(no report) " + new String(Files.readAllBytes(work.resolve("gui.log")), StandardCharsets.UTF_8);
 		assertEquals(0, p.exitValue(), text);
@@ -43,5 +48,9 @@ class ImageJ2GuiTest {
 			"images=2 steps=4 seed=(\\d+) ").matcher(text);
 		assertTrue(m.find(), "the recorded line names the options and the seed used: " + text);
 		assertTrue(text.contains("identical: true"), text);
+		assertTrue(text.contains("script output: DefaultDataset"), text);
+		assertTrue(Pattern.compile("script window: Score SDE VE seed=\\d+\\|32x32x1x2x1\\|24").matcher(text).find(),
+			"a script's Dataset (X, Y, Channel, Z) shows as the same RGB stack as the menu entry's image: " + text);
+		assertTrue(text.contains("script identical: true"), text);
 	}
 }
