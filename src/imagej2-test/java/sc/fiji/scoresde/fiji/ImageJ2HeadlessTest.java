@@ -157,6 +157,17 @@ class ImageJ2HeadlessTest {
 	}
 
 	@Test
+	void readmeTrainLineTrainsOnTheMacrosOpenImage(@TempDir final Path dir) throws Exception {
+		final Path model = dir.resolve("model");
+		final String line = Readme.line("run(\"Train Score Model (VE)...\"").replace("/path/to/model-folder", model
+			.toString()).replace("steps=10000", "steps=2").replace("batch=64", "batch=2");
+		assertTrue(line.contains("steps=2 batch=2") && line.contains(model.toString()), line);
+		IJ.runMacro("setBatchMode(true);\nnewImage(\"training\", \"8-bit random\", 32, 32, 4);\n" + line);
+		assertTrue(Files.exists(model.resolve("model_index.json")), "the Train line wrote a pipeline folder from the " +
+			"macro's open image");
+	}
+
+	@Test
 	void consoleRunWithTheReadmeArgumentsRunsHeadless() throws Exception {
 		final String readme = Readme.line("./ImageJ-linux64 --headless --run");
 		final String args = readme.substring(readme.indexOf('\'') + 1, readme.lastIndexOf('\'')).replace(Readme.MODEL,

@@ -21,8 +21,8 @@ import sc.fiji.scoresde.train.TrainingOptions;
  * "Train Score Model (VE)": trains on the open image or on images from disk and writes a pipeline folder that
  * "Generate (VE)..." (and Python diffusers) load. A thin shell over {@link Trainer}: progress in the status bar and
  * a task; cancel stops after the current step and keeps a resumable checkpoint. Its menu entry is the ImageJ 1
- * bridge {@link TrainVePlugIn}, in Fiji too (see {@link GenerateVeCommand} for why there is no menu path here: the
- * open image of a batch-mode macro belongs to the macro's thread, where the bridge reads it).
+ * bridge {@link TrainVePlugIn}, in Fiji too, like every entry of this plugin (why: {@link GenerateVeCommand}), so
+ * that the dialog and the recorded macro line are the same in Fiji and ImageJ 1.
  */
 @Plugin(type = Command.class, label = "Train Score Model (VE)", headless = true,
 	description = "Train a Score SDE (VE) model on your images")
