@@ -17,15 +17,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Vector;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import net.imagej.patcher.LegacyInjector;
 
 import org.scijava.Context;
+import org.scijava.command.CommandService;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleService;
 import org.scijava.ui.UIService;
 
 import sc.fiji.scoresde.Readme;
 import sc.fiji.scoresde.fiji.GenerateOptions;
+import sc.fiji.scoresde.fiji.GenerateVeCommand;
 import sc.fiji.scoresde.fiji.ImageJ2Session;
 
 /**
@@ -131,12 +139,12 @@ public final class ImageJ2GuiCheck {
 		log.append("identical: ").append(same).append('\n');
 
 		// a script's run of the SciJava command with the same options: its Dataset output, shown by the legacy UI
-		final java.util.regex.Matcher seed = java.util.regex.Pattern.compile("seed=(\\d+)").matcher(recorded);
+		final Matcher seed = Pattern.compile("seed=(\\d+)").matcher(recorded);
 		if (!seed.find()) throw new IllegalStateException("no seed in " + recorded);
 		final Object[] replayed = RecorderReplayCheck.pixels(replay);
 		replay.changes = false;
 		replay.close();
-		final java.util.Map<String, Object> inputs = new java.util.HashMap<>();
+		final Map<String, Object> inputs = new HashMap<>();
 		inputs.put("model", ImageJ2Session.tinyModel());
 		inputs.put("images", 2);
 		inputs.put("steps", 4);
@@ -150,8 +158,8 @@ public final class ImageJ2GuiCheck {
 		inputs.put("sampler", "pc");
 		inputs.put("tolerance", 1e-3);
 		inputs.put("churn", 0.0);
-		final org.scijava.module.Module module = context.service(org.scijava.module.ModuleService.class).run(context
-			.service(org.scijava.command.CommandService.class).getCommand(sc.fiji.scoresde.fiji.GenerateVeCommand.class),
+		final Module module = context.service(ModuleService.class).run(context
+			.service(CommandService.class).getCommand(GenerateVeCommand.class),
 			true, inputs).get();
 		RecorderReplayCheck.waitFor(() -> WindowManager.getCurrentImage() != null && WindowManager.getCurrentImage()
 			.getTitle().equals("Score SDE VE seed=" + seed.group(1)), "the script run's window");
