@@ -100,12 +100,7 @@ class TrainCommandTest {
 			"--train", train.toString(), "--test", test.toString(), "--count", "100", "--components", "4",
 			"--sampler", "heun", "--steps", "3", "--chunk", "50");
 		assertEquals(0, r.code, r.err);
-		final java.util.Map<String, Double> figures = new java.util.HashMap<>();
-		for (final String line : r.out.split("\n")) {
-			final java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s+\\(([abc])\\).*:\\s+([0-9.]+)$")
-				.matcher(line);
-			if (m.find()) figures.put(m.group(1), Double.parseDouble(m.group(2)));
-		}
+		final java.util.Map<String, Double> figures = figures(r.out);
 		assertEquals(java.util.Set.of("a", "b", "c"), figures.keySet(), r.out);
 		// held-out bars are far closer to the test bars than uniform noise is
 		assertTrue(figures.get("c") < figures.get("b") / 5, r.out);
@@ -137,12 +132,7 @@ class TrainCommandTest {
 		stack.write(99, barImages.images().get(99).chw);
 		final GenerateCommandTest.Result r = GenerateCommandTest.run(args);
 		assertEquals(0, r.code, r.err);
-		final java.util.Map<String, Double> figures = new java.util.HashMap<>();
-		for (final String line : r.out.split("\n")) {
-			final java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s+\\(([abc])\\).*:\\s+([0-9.]+)$")
-				.matcher(line);
-			if (m.find()) figures.put(m.group(1), Double.parseDouble(m.group(2)));
-		}
+		final java.util.Map<String, Double> figures = figures(r.out);
 		assertTrue(r.out.contains("samples from " + dir.resolve("s.zarr")), r.out);
 		assertTrue(figures.get("a") < figures.get("b") / 5 && figures.get("a") < 3 * figures.get("c"), r.out);
 		assertTrue(!r.err.contains("generated"), "nothing should be generated: " + r.err);
@@ -192,5 +182,16 @@ class TrainCommandTest {
 		assertEquals(1, steps.code);
 		assertTrue(steps.err.contains("steps must be at least 1"), steps.err);
 		assertFalse(Files.exists(dir.resolve("o")));
+	}
+
+	/** The evaluation's figures (a), (b), (c) from its printout: the number that ends each such line. */
+	static java.util.Map<String, Double> figures(final String out) {
+		final java.util.Map<String, Double> figures = new java.util.HashMap<>();
+		final java.util.regex.Pattern line = java.util.regex.Pattern.compile("^\\s+\\(([abc])\\).*:\\s+([0-9.]+)$");
+		for (final String l : out.split("\n")) {
+			final java.util.regex.Matcher m = line.matcher(l);
+			if (m.find()) figures.put(m.group(1), Double.parseDouble(m.group(2)));
+		}
+		return figures;
 	}
 }

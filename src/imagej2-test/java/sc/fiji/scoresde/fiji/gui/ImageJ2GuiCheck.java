@@ -5,13 +5,8 @@ import ij.ImageJ;
 import ij.ImagePlus;
 import ij.Menus;
 import ij.WindowManager;
-import ij.gui.GenericDialog;
 import ij.plugin.frame.Recorder;
 
-import java.awt.Button;
-import java.awt.EventQueue;
-import java.awt.TextField;
-import java.awt.event.ActionEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +14,6 @@ import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Vector;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -95,23 +89,9 @@ public final class ImageJ2GuiCheck {
 		IJ.run("Record...");
 		RecorderReplayCheck.waitFor(() -> Recorder.getInstance() != null, "the recorder");
 		Recorder.record = true;
-		final Thread answer = new Thread(() -> {
-			try {
-				final GenericDialog gd = RecorderReplayCheck.waitForDialog("Generate (VE)");
-				EventQueue.invokeAndWait(() -> {
-					((TextField) gd.getStringFields().get(0)).setText(ImageJ2Session.tinyModel());
-					@SuppressWarnings("unchecked")
-					final Vector<TextField> numbers = gd.getNumericFields();
-					numbers.get(0).setText("2"); // images
-					numbers.get(1).setText("4"); // steps
-				});
-				final Button ok = gd.getButtons()[0];
-				EventQueue.invokeLater(() -> gd.actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, "OK")));
-			}
-			catch (final Exception e) {
-				log.append("dialog: ").append(e).append('\n');
-			}
-		}, "answer-dialog");
+		// a short run with the test model: images=2, steps=4
+		final Thread answer = new Thread(() -> RecorderReplayCheck.answerDialog(ImageJ2Session.tinyModel(), null, log),
+			"answer-dialog");
 		answer.start();
 		RecorderReplayCheck.clickMenu(ij, "Generate (VE)...", log);
 		answer.join(300_000);
@@ -134,14 +114,14 @@ public final class ImageJ2GuiCheck {
 			log.append("the replay made no image\n");
 			return 1;
 		}
-		final boolean same = Arrays.deepEquals(pixels, RecorderReplayCheck.pixels(replay));
+		final Object[] replayed = RecorderReplayCheck.pixels(replay);
+		final boolean same = Arrays.deepEquals(pixels, replayed);
 		log.append("replay: ").append(replay.getTitle()).append(' ').append(replay.getStackSize()).append('\n');
 		log.append("identical: ").append(same).append('\n');
 
 		// a script's run of the SciJava command with the same options: its Dataset output, shown by the legacy UI
 		final Matcher seed = Pattern.compile("seed=(\\d+)").matcher(recorded);
 		if (!seed.find()) throw new IllegalStateException("no seed in " + recorded);
-		final Object[] replayed = RecorderReplayCheck.pixels(replay);
 		replay.changes = false;
 		replay.close();
 		final Map<String, Object> inputs = new HashMap<>();

@@ -153,7 +153,7 @@ public final class RecorderReplayCheck {
 		return same;
 	}
 
-	private static void answerDialog(final String model, final Path shots, final StringBuilder log) {
+	static void answerDialog(final String model, final Path shots, final StringBuilder log) {
 		try {
 			final GenericDialog gd = waitForDialog("Generate (VE)");
 			EventQueue.invokeAndWait(() -> {
