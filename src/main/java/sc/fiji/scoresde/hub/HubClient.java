@@ -9,8 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +25,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import sc.fiji.scoresde.errors.Echo;
 
 /**
  * Fetches a diffusers pipeline (model_index.json, the UNet component, the scheduler config) from the Hugging Face
  * hub into huggingface_hub's cache layout — {@code models--org--name/blobs/<etag>},
  * {@code snapshots/<commit>/<file>} linking to the blob, {@code refs/<revision>} — so that files a Python user
- * already downloaded are reused and ours serve Python too. Downloads resume, are checked (size; sha256 for LFS
- * files), and only complete blobs get their final name.
+ * already downloaded are reused and ours serve Python too. Downloads resume, are cut at the announced size and checked
+ * (size; sha256 for LFS files), and only complete blobs get their final name. The token goes only to the endpoint's
+ * own scheme, host and port.
  */
 public final class HubClient {
 
@@ -44,6 +49,13 @@ public final class HubClient {
 	}
 
 	private static final int ATTEMPTS = 4;
+	private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+	/** A ref holds one commit name; more than this is not a ref. */
+	private static final int MAX_REF_BYTES = 1024;
+	/** The model-info answer of a repository with a hundred thousand files stays well below this. */
+	private static final int MAX_INFO_BYTES = 16 << 20;
+	/** model_index.json names a handful of components. */
+	private static final int MAX_INDEX_BYTES = 1 << 20;
 
 	private final HubSettings settings;
 	private final Consumer<String> log;
@@ -57,13 +69,15 @@ public final class HubClient {
 	public Path snapshot(final ModelId id, final Progress progress) throws IOException {
 		final Path repo = settings.cache.resolve(id.cacheFolder());
 		if (settings.offline) return cachedSnapshot(id, repo, "HF_HUB_OFFLINE is set");
+		endpoint();
 		final String commit;
 		final List<String> files;
 		try {
 			final JsonObject info = apiInfo(id);
-			commit = info.has("sha") ? info.get("sha").getAsString() : null;
-			if (commit == null || !commit.matches("[0-9a-f]{40}")) throw new HubException(settings.endpoint +
-				" gave no commit for " + id);
+			commit = string(info, "sha");
+			if (commit == null || !COMMIT.matcher(commit).matches()) throw new HubException(settings.endpoint +
+				" gave no commit for " + id + " (sha " + (commit == null ? "absent or not a string" : Echo.quoted(
+					commit)) + ")");
 			files = siblings(info);
 		}
 		catch (final ConnectException | java.net.SocketTimeoutException | java.net.UnknownHostException e) {
@@ -108,28 +122,28 @@ public final class HubClient {
 	}
 
 	static String component(final Path index) throws HubException {
-		try {
-			final JsonObject o = JsonParser.parseString(new String(Files.readAllBytes(index), StandardCharsets.UTF_8))
-				.getAsJsonObject();
-			for (final String c : new String[] { "unet", "model" })
-				if (o.has(c)) return c;
-			throw new HubException(index + " names no unet or model component");
+		final JsonElement e;
+		try (InputStream in = Files.newInputStream(index)) {
+			final byte[] bytes = in.readNBytes(MAX_INDEX_BYTES + 1);
+			if (bytes.length > MAX_INDEX_BYTES) throw new HubException(index + " is not a valid model_index.json (over " +
+				MAX_INDEX_BYTES + " bytes; a pipeline's index names a few components)");
+			e = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
 		}
-		catch (final IOException | JsonParseException | IllegalStateException e) {
-			throw new HubException(index + " is not a valid model_index.json (" + e.getMessage() + ")");
+		catch (final IOException | JsonParseException ex) {
+			throw new HubException(index + " is not a valid model_index.json (" + (ex instanceof JsonParseException
+				? "not JSON" : Echo.of(ex.getMessage())) + ")");
 		}
+		if (!e.isJsonObject()) throw new HubException(index + " is not a valid model_index.json (expected a JSON " +
+			"object naming the pipeline's components)");
+		for (final String c : new String[] { "unet", "model" })
+			if (e.getAsJsonObject().has(c)) return c;
+		throw new HubException(index + " names no unet or model component");
 	}
 
 	private Path cachedSnapshot(final ModelId id, final Path repo, final String why) throws HubException {
-		String commit = id.revision.matches("[0-9a-f]{40}") ? id.revision : null;
+		String commit = COMMIT.matcher(id.revision).matches() ? id.revision : null;
 		final Path ref = repo.resolve("refs").resolve(id.revision);
-		try {
-			if (commit == null && Files.isRegularFile(ref)) commit = new String(Files.readAllBytes(ref),
-				StandardCharsets.UTF_8).trim();
-		}
-		catch (final IOException e) {
-			commit = null;
-		}
+		if (commit == null && Files.isRegularFile(ref)) commit = readRef(ref);
 		if (commit == null || !Files.isDirectory(repo.resolve("snapshots").resolve(commit))) {
 			throw new HubException(why + " and " + id + " is not in the cache " + settings.cache + " (no " + repo
 				.relativize(ref) + " under " + repo + "); download it once while online");
@@ -159,6 +173,25 @@ public final class HubClient {
 		return snapshot;
 	}
 
+	/**
+	 * The commit a ref names. Only a commit name is accepted: the snapshot folder is found by it, so a path would lead
+	 * out of the cache.
+	 */
+	private static String readRef(final Path ref) throws HubException {
+		final byte[] bytes;
+		try (InputStream in = Files.newInputStream(ref)) {
+			bytes = in.readNBytes(MAX_REF_BYTES + 1);
+		}
+		catch (final IOException e) {
+			throw new HubException("the ref file " + ref + " cannot be read (" + Echo.of(e.getMessage()) + ")", e);
+		}
+		final String text = new String(bytes, StandardCharsets.UTF_8).trim();
+		if (bytes.length <= MAX_REF_BYTES && COMMIT.matcher(text).matches()) return text;
+		throw new HubException("the ref file " + ref + " holds " + (bytes.length > MAX_REF_BYTES ? "more than " +
+			MAX_REF_BYTES + " bytes" : Echo.quoted(text)) + ", not a commit name (40 hex digits); delete it and " +
+			"download the model again while online");
+	}
+
 	private static void need(final Path snapshot, final String file, final List<String> missing) {
 		if (!Files.exists(snapshot.resolve(file))) missing.add(file);
 	}
@@ -179,33 +212,74 @@ public final class HubClient {
 		return c;
 	}
 
+	/** The endpoint as an address; HF_ENDPOINT is the user's to set, so it is checked before it is used. */
+	private URI endpoint() throws HubException {
+		try {
+			final URI uri = new URI(settings.endpoint);
+			if (isHttp(uri) && uri.getHost() != null) return uri;
+		}
+		catch (final URISyntaxException e) {
+			// answered below
+		}
+		throw new HubException("HF_ENDPOINT " + Echo.quoted(settings.endpoint) + " is not an http or https address " +
+			"(expected e.g. https://huggingface.co); correct it or unset it");
+	}
+
+	private static boolean isHttp(final URI uri) {
+		return "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+	}
+
+	/**
+	 * Whether a request to {@code target} may carry the token: only to the endpoint's own scheme, host and port, so a
+	 * redirect to another port of the same host, or from https to http, does not receive (or expose) it.
+	 */
+	static boolean sendsTokenTo(final URI endpoint, final URI target) {
+		return endpoint.getScheme() != null && endpoint.getScheme().equalsIgnoreCase(target.getScheme()) &&
+			endpoint.getHost() != null && endpoint.getHost().equalsIgnoreCase(target.getHost()) && port(endpoint) == port(
+				target);
+	}
+
+	private static int port(final URI uri) {
+		if (uri.getPort() >= 0) return uri.getPort();
+		return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+	}
+
 	private JsonObject apiInfo(final ModelId id) throws IOException {
 		final URI uri = URI.create(settings.endpoint + "/api/models/" + id.repo() + "/revision/" + id.revision);
 		final HttpURLConnection c = open(uri, "GET", true);
 		try {
 			check(c.getResponseCode(), id, "model information", uri);
-			final String body;
+			final byte[] body;
 			try (InputStream in = c.getInputStream()) {
-				body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+				body = in.readNBytes(MAX_INFO_BYTES + 1);
 			}
-			final JsonElement e = JsonParser.parseString(body);
+			if (body.length > MAX_INFO_BYTES) throw new HubException(uri + " answered more than " + MAX_INFO_BYTES +
+				" bytes of model information for " + id + "; is HF_ENDPOINT a Hugging Face hub?");
+			final JsonElement e = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
 			if (!e.isJsonObject()) throw new HubException(uri + " did not answer a JSON object");
 			return e.getAsJsonObject();
 		}
 		catch (final JsonParseException e) {
-			throw new HubException(uri + " answered something that is not JSON (" + e.getMessage() + ")");
+			throw new HubException(uri + " answered something that is not JSON; is HF_ENDPOINT a Hugging Face hub?");
 		}
 		finally {
 			c.disconnect();
 		}
 	}
 
+	/** A string member, or null when it is missing or not a string. */
+	private static String string(final JsonObject o, final String key) {
+		final JsonElement e = o.get(key);
+		return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : null;
+	}
+
 	private static List<String> siblings(final JsonObject info) {
 		final Set<String> out = new LinkedHashSet<>();
 		if (info.has("siblings") && info.get("siblings").isJsonArray()) {
-			for (final JsonElement s : info.getAsJsonArray("siblings"))
-				if (s.isJsonObject() && s.getAsJsonObject().has("rfilename")) out.add(s.getAsJsonObject().get("rfilename")
-					.getAsString());
+			for (final JsonElement s : info.getAsJsonArray("siblings")) {
+				final String name = s.isJsonObject() ? string(s.getAsJsonObject(), "rfilename") : null;
+				if (name != null) out.add(name);
+			}
 		}
 		return new ArrayList<>(out);
 	}
@@ -250,8 +324,12 @@ public final class HubClient {
 		finally {
 			head.disconnect();
 		}
+		// without a size a download could not be cut where it should end
+		if (size < 0) throw new HubException("the hub announced no size for " + file + " of " + id + " (no " +
+			"Content-Length or X-Linked-Size in its answer to HEAD " + Echo.of(uri) + "); is HF_ENDPOINT a Hugging " +
+			"Face hub?");
 		if (etag == null || !etag.matches("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")) throw new HubException("the hub gave no" +
-			" usable ETag for " + file + " of " + id + " (got " + etag + ")");
+			" usable ETag for " + file + " of " + id + " (got " + (etag == null ? "none" : Echo.quoted(etag)) + ")");
 		final Path blob = repo.resolve("blobs").resolve(etag);
 		if (!Files.exists(blob)) download(id, uri, file, blob, size, etag, progress);
 		else log.accept("cached blob: " + file);
@@ -275,7 +353,7 @@ public final class HubClient {
 		IOException last = null;
 		for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
 			final long have = Files.exists(partial) ? Files.size(partial) : 0;
-			if (size >= 0 && have > size) Files.delete(partial);
+			if (have > size) Files.delete(partial);
 			try {
 				fetchRange(id, uri, file, partial, Files.exists(partial) ? Files.size(partial) : 0, size, progress);
 				last = null;
@@ -293,7 +371,7 @@ public final class HubClient {
 		if (last != null) throw new HubException("could not download " + file + " of " + id + " after " + ATTEMPTS +
 			" attempts (" + last.getMessage() + "); what was fetched stays in " + partial + " and the next run resumes", last);
 		final long got = Files.size(partial);
-		if (size >= 0 && got != size) {
+		if (got != size) {
 			Files.delete(partial);
 			throw new HubException("download of " + file + " of " + id + " has " + got + " bytes, the hub announced " +
 				size + "; removed it");
@@ -309,22 +387,24 @@ public final class HubClient {
 		Files.move(partial, blob, StandardCopyOption.ATOMIC_MOVE);
 	}
 
-	/** GETs the rest of the file from {@code offset} on, appending to {@code partial}, following redirects. */
+	/**
+	 * GETs the rest of the file from {@code offset} on, appending to {@code partial}, following redirects. Reads at
+	 * most one byte past the announced {@code size}: a longer answer is refused at once and what was fetched removed.
+	 */
 	private void fetchRange(final ModelId id, URI uri, final String file, final Path partial, final long offset,
 		final long size, final Progress progress) throws IOException
 	{
-		boolean sameHost = true;
+		final URI endpoint = endpoint();
+		boolean withToken = sendsTokenTo(endpoint, uri);
 		for (int hop = 0; hop < 6; hop++) {
-			final HttpURLConnection c = open(uri, "GET", sameHost);
+			final HttpURLConnection c = open(uri, "GET", withToken);
 			if (offset > 0) c.setRequestProperty("Range", "bytes=" + offset + "-");
 			try {
 				final int status = c.getResponseCode();
 				if (status / 100 == 3) {
-					final String location = c.getHeaderField("Location");
-					if (location == null) throw new HubException("redirect without Location for " + file);
-					final URI next = uri.resolve(location);
-					// a token goes only to the hub itself, not to the storage it redirects to
-					sameHost = sameHost && next.getHost() != null && next.getHost().equalsIgnoreCase(uri.getHost());
+					final URI next = redirect(uri, c.getHeaderField("Location"), file);
+					// once a redirect has left the hub, the token stays behind for the rest of the way
+					withToken = withToken && sendsTokenTo(endpoint, next);
 					uri = next;
 					continue;
 				}
@@ -335,27 +415,21 @@ public final class HubClient {
 					return;
 				}
 				if (status != 200 && status != 206) check(status, id, file, uri);
-				try (InputStream in = c.getInputStream(); OutputStream out = Files.newOutputStream(partial,
+				final boolean tooLong;
+				if (c.getContentLengthLong() > size - offset) tooLong = true;
+				else try (InputStream in = c.getInputStream(); OutputStream out = Files.newOutputStream(partial,
 					StandardOpenOption.CREATE, StandardOpenOption.APPEND))
 				{
-					final byte[] buf = new byte[1 << 16];
-					long done = offset;
-					long lastReport = 0;
-					int n;
-					while ((n = in.read(buf)) >= 0) {
-						if (Thread.currentThread().isInterrupted()) throw new HubException("download of " + file +
-							" interrupted; the next run resumes it");
-						out.write(buf, 0, n);
-						done += n;
-						if (done - lastReport >= 1 << 20) {
-							progress.bytes(file, done, size);
-							lastReport = done;
-						}
-					}
-					progress.bytes(file, done, size);
+					tooLong = copy(in, out, file, offset, size, progress);
 				}
-				if (size >= 0 && Files.size(partial) < size) throw new IOException("connection closed after " + Files.size(
-					partial) + " of " + size + " bytes");
+				if (tooLong) {
+					Files.deleteIfExists(partial);
+					throw new HubException("the download of " + file + " of " + id + " is longer than the " + size +
+						" bytes the hub announced; stopped it and removed what was fetched (is HF_ENDPOINT a Hugging Face " +
+						"hub?)");
+				}
+				if (Files.size(partial) < size) throw new IOException("connection closed after " + Files.size(partial) +
+					" of " + size + " bytes");
 				return;
 			}
 			finally {
@@ -363,6 +437,46 @@ public final class HubClient {
 			}
 		}
 		throw new HubException("too many redirects for " + file + " of " + id);
+	}
+
+	private static URI redirect(final URI from, final String location, final String file) throws HubException {
+		if (location == null) throw new HubException("the hub redirected " + file + " without a Location");
+		try {
+			final URI next = from.resolve(new URI(location));
+			if (isHttp(next) && next.getHost() != null) return next;
+		}
+		catch (final URISyntaxException | IllegalArgumentException e) {
+			// answered below
+		}
+		throw new HubException("the hub redirected " + file + " to " + Echo.quoted(location) + ", which is not an " +
+			"http or https address");
+	}
+
+	/**
+	 * Appends the body to {@code out} up to the announced size; true when the body goes on past it (the byte that
+	 * shows it is read, never written).
+	 */
+	private static boolean copy(final InputStream in, final OutputStream out, final String file, final long offset,
+		final long size, final Progress progress) throws IOException
+	{
+		final byte[] buf = new byte[1 << 16];
+		long done = offset;
+		long lastReport = 0;
+		while (true) {
+			final int n = in.read(buf, 0, (int) Math.min(buf.length, size - done + 1));
+			if (n < 0) break;
+			if (Thread.currentThread().isInterrupted()) throw new HubException("download of " + file +
+				" interrupted; the next run resumes it");
+			if (done + n > size) return true;
+			out.write(buf, 0, n);
+			done += n;
+			if (done - lastReport >= 1 << 20) {
+				progress.bytes(file, done, size);
+				lastReport = done;
+			}
+		}
+		progress.bytes(file, done, size);
+		return false;
 	}
 
 	static String sha256(final Path file) throws IOException {

@@ -16,12 +16,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * A hub-like HTTP server on the loopback address serving one repository: the model-info API, resolve URLs with the
  * hub's headers (ETag, X-Linked-Etag/-Size for LFS files, a redirect to a storage URL for those), byte ranges, and
- * switches to cut a download, corrupt a blob or demand a token.
+ * switches to cut a download, corrupt a blob or demand a token, and hostile ones: redirect to another server or to any
+ * Location, answer any model information, or send more than the announced size.
  */
 public final class FakeHub implements AutoCloseable {
 
@@ -35,6 +37,16 @@ public final class FakeHub implements AutoCloseable {
 	volatile long cutAfter = -1;
 	volatile boolean corrupt;
 	volatile String requiredToken;
+	/** where LFS files redirect to (e.g. another FakeHub's endpoint); null: this server's /cdn/ */
+	volatile String storage;
+	/** the Location of LFS redirects, verbatim, when set */
+	volatile String location;
+	/** the model-information answer, verbatim, when set */
+	volatile byte[] info;
+	/** bytes a GET of a non-LFS file sends past its announced length (chunked, so the client must cut it) */
+	volatile long overlong;
+	/** bytes of response bodies handed to the connection */
+	final AtomicLong sent = new AtomicLong();
 
 	public FakeHub(final String repo, final Path folder) throws Exception {
 		this.repo = repo;
@@ -83,6 +95,10 @@ public final class FakeHub implements AutoCloseable {
 			final String api = "/api/models/" + repo + "/revision/";
 			if (path.startsWith(api)) {
 				final String rev = path.substring(api.length());
+				if (info != null) {
+					send(ex, 200, info);
+					return;
+				}
 				if (!rev.equals("main") && !rev.equals(COMMIT)) {
 					send(ex, 404, "{\"error\":\"Revision Not Found\"}".getBytes(StandardCharsets.UTF_8));
 					return;
@@ -109,7 +125,8 @@ public final class FakeHub implements AutoCloseable {
 					ex.getResponseHeaders().add("X-Linked-Etag", "\"" + etags.get(file) + "\"");
 					ex.getResponseHeaders().add("X-Linked-Size", Long.toString(files.get(file).length));
 					ex.getResponseHeaders().add("ETag", "\"" + hex("SHA-1", new byte[0]) + "\"");
-					ex.getResponseHeaders().add("Location", "/cdn/" + etags.get(file));
+					ex.getResponseHeaders().add("Location", location != null ? location : (storage != null ? storage : "") +
+						"/cdn/" + etags.get(file));
 					ex.sendResponseHeaders(302, -1);
 					ex.close();
 					return;
@@ -119,6 +136,10 @@ public final class FakeHub implements AutoCloseable {
 					ex.getResponseHeaders().add("Content-Length", Integer.toString(files.get(file).length));
 					ex.sendResponseHeaders(200, -1);
 					ex.close();
+					return;
+				}
+				if (overlong > 0) {
+					sendOverlong(ex, files.get(file));
 					return;
 				}
 				send(ex, 200, files.get(file));
@@ -144,6 +165,7 @@ public final class FakeHub implements AutoCloseable {
 					ex.sendResponseHeaders(200, cut);
 					try (OutputStream out = ex.getResponseBody()) {
 						out.write(data, 0, (int) cut);
+						sent.addAndGet(cut);
 					}
 					return;
 				}
@@ -152,6 +174,7 @@ public final class FakeHub implements AutoCloseable {
 				ex.sendResponseHeaders(from > 0 ? 206 : 200, length);
 				try (OutputStream out = ex.getResponseBody()) {
 					out.write(data, from, length);
+					sent.addAndGet(length);
 				}
 				return;
 			}
@@ -162,12 +185,27 @@ public final class FakeHub implements AutoCloseable {
 		}
 	}
 
-	private static void send(final HttpExchange ex, final int status, final byte[] body) throws IOException {
+	private void send(final HttpExchange ex, final int status, final byte[] body) throws IOException {
 		ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
 		if (body.length > 0) try (OutputStream out = ex.getResponseBody()) {
 			out.write(body);
+			sent.addAndGet(body.length);
 		}
 		ex.close();
+	}
+
+	/** The file, then {@link #overlong} more bytes, without a Content-Length; stops when the client hangs up. */
+	private void sendOverlong(final HttpExchange ex, final byte[] data) throws IOException {
+		ex.sendResponseHeaders(200, 0);
+		try (OutputStream out = ex.getResponseBody()) {
+			out.write(data);
+			sent.addAndGet(data.length);
+			final byte[] more = new byte[1 << 16];
+			for (long left = overlong; left > 0; left -= more.length) {
+				out.write(more, 0, (int) Math.min(more.length, left));
+				sent.addAndGet(Math.min(more.length, left));
+			}
+		}
 	}
 
 	@Override
