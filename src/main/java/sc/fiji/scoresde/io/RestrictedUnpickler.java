@@ -14,12 +14,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import sc.fiji.scoresde.errors.Echo;
+
 /**
  * A pickle virtual machine that builds only plain data (numbers, strings, tuples, lists, dicts) plus the handful of
  * globals a torch.save state dict needs, like {@code torch.load(weights_only=True)}. It never looks up a class or
  * calls a function by name: every GLOBAL is checked against {@link #ALLOWED_GLOBALS} when it is read, and anything
- * else ends the read with an error naming the global. Storages are resolved by the caller through {@link
- * StorageResolver}.
+ * else ends the read with an error naming the global. Tensors come out as {@link StorageView}s: no storage is read
+ * here, so that the caller can count what the storages need before reading any, and read each only once.
  */
 final class RestrictedUnpickler {
 
@@ -70,28 +72,21 @@ final class RestrictedUnpickler {
 		}
 	}
 
-	/** What a persistent id of the form ('storage', type, key, location, numel) refers to. */
-	interface StorageResolver {
-
-		/** Returns the storage's bytes, little-endian, exactly numel · dtype.bytes() long. */
-		ByteBuffer storage(String key, DType dtype, long numel) throws ModelFormatException;
-	}
-
 	private static final Object MARK = new Object();
 	private static final int MAX_MEMO = 10_000_000;
 
 	private final byte[] data;
 	private final String source;
-	private final StorageResolver storages;
+	/** One Storage per key: torch.load also builds a storage once however many persistent ids name it. */
+	private final Map<String, StorageView.Storage> storages = new HashMap<>();
 	private int pos;
 	private final List<Object> stack = new ArrayList<>();
 	private final List<Integer> marks = new ArrayList<>();
 	private final Map<Long, Object> memo = new HashMap<>();
 
-	RestrictedUnpickler(final byte[] data, final String source, final StorageResolver storages) {
+	RestrictedUnpickler(final byte[] data, final String source) {
 		this.data = data;
 		this.source = source;
-		this.storages = storages;
 	}
 
 	Object load() throws ModelFormatException {
@@ -157,7 +152,7 @@ final class RestrictedUnpickler {
 			case 'c': push(global(line() + "." + line())); break;
 			case 0x93: { final Object name = pop(); final Object module = pop(); push(global(str(module) + "." + str(name))); break; }
 			case 'R': { final Object args = pop(); final Object callable = pop(); push(reduce(callable, args)); break; }
-			case 'b': { pop(); if (!(peek() instanceof Map) && !(peek() instanceof HostTensor)) throw error("BUILD on " + describe(peek())); break; }
+			case 'b': { pop(); if (!(peek() instanceof Map) && !(peek() instanceof StorageView)) throw error("BUILD on " + describe(peek())); break; }
 			case 'Q': push(persistent(pop())); break;
 			default:
 				throw error("pickle opcode 0x" + Integer.toHexString(op) + " at byte " + (pos - 1) +
@@ -186,7 +181,7 @@ final class RestrictedUnpickler {
 			case REBUILD_TENSOR_V2:
 				return rebuildTensor(args);
 			case REBUILD_PARAMETER:
-				if (args.isEmpty() || !(args.get(0) instanceof HostTensor)) throw error(name +
+				if (args.isEmpty() || !(args.get(0) instanceof StorageView)) throw error(name +
 					" expects a tensor as first argument");
 				return args.get(0);
 			default:
@@ -194,19 +189,14 @@ final class RestrictedUnpickler {
 		}
 	}
 
-	private HostTensor rebuildTensor(final List<?> args) throws ModelFormatException {
-		if (args.size() < 4 || !(args.get(0) instanceof StorageSlice)) throw error(REBUILD_TENSOR_V2 +
+	private StorageView rebuildTensor(final List<?> args) throws ModelFormatException {
+		if (args.size() < 4 || !(args.get(0) instanceof StorageView.Storage)) throw error(REBUILD_TENSOR_V2 +
 			" expects (storage, offset, size, stride, ...)");
-		final StorageSlice storage = (StorageSlice) args.get(0);
-		final long offset = asLong(args.get(1), "storage offset");
-		final long[] size = longs(args.get(2), "size");
-		final long[] stride = longs(args.get(3), "stride");
-		if (size.length != stride.length) throw error("tensor size " + Arrays.toString(size) + " and stride " +
-			Arrays.toString(stride) + " differ in length");
-		return storage.view(offset, size, stride);
+		return StorageView.of(source, (StorageView.Storage) args.get(0), asLong(args.get(1), "storage offset"), longs(
+			args.get(2), "size"), longs(args.get(3), "stride"));
 	}
 
-	private Object persistent(final Object pid) throws ModelFormatException {
+	private StorageView.Storage persistent(final Object pid) throws ModelFormatException {
 		final List<?> t = tuple(pid, "persistent id");
 		if (t.size() != 5 || !"storage".equals(t.get(0)) || !(t.get(1) instanceof Global)) throw error(
 			"unsupported persistent id " + describe(pid) + " (expected ('storage', type, key, location, numel))");
@@ -215,83 +205,23 @@ final class RestrictedUnpickler {
 		if (dtype == null) throw error("persistent id names " + type + ", which is not a storage type");
 		final String key = str(t.get(2));
 		final long numel = asLong(t.get(4), "storage size");
-		if (numel < 0) throw error("storage " + key + " has negative size " + numel);
-		return new StorageSlice(source, key, dtype, numel, storages.storage(key, dtype, numel));
-	}
-
-	/** A storage as a tensor view source. */
-	static final class StorageSlice {
-
-		final String source;
-		final String key;
-		final DType dtype;
-		final long numel;
-		final ByteBuffer bytes;
-
-		StorageSlice(final String source, final String key, final DType dtype, final long numel,
-			final ByteBuffer bytes)
-		{
-			this.source = source;
-			this.key = key;
-			this.dtype = dtype;
-			this.numel = numel;
-			this.bytes = bytes.order(ByteOrder.LITTLE_ENDIAN);
+		if (numel < 0) throw error("storage " + Echo.quoted(key) + " has negative size " + numel);
+		final long byteSize;
+		try {
+			byteSize = Math.multiplyExact(numel, dtype.bytes());
 		}
-
-		HostTensor view(final long offset, final long[] size, final long[] stride) throws ModelFormatException {
-			final long n;
-			long last = offset;
-			try {
-				n = HostTensor.numel(size);
-				for (int i = 0; i < size.length; i++) {
-					if (stride[i] < 0) throw new ModelFormatException(source + ": storage " + key +
-						" has a negative stride");
-					if (size[i] > 0) last = Math.addExact(last, Math.multiplyExact(size[i] - 1, stride[i]));
-				}
-			}
-			catch (final ArithmeticException | IllegalArgumentException e) {
-				throw new ModelFormatException(source + ": tensor on storage " + key + " has an impossible size " +
-					Arrays.toString(size));
-			}
-			if (n > numel) throw new ModelFormatException(source + ": tensor of size " + Arrays.toString(size) +
-				" has more elements than its storage " + key + " (" + numel + "); expanded views are not weights");
-			if (offset < 0 || offset > numel || (n > 0 && last >= numel)) throw new ModelFormatException(source +
-				": tensor of size " + Arrays.toString(size) + " at offset " + offset + " reaches past storage " + key +
-				" of " + numel + " elements");
-			final int eb = dtype.bytes();
-			final ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(n * eb)).order(ByteOrder.LITTLE_ENDIAN);
-			if (isContiguous(size, stride)) {
-				final ByteBuffer src = bytes.duplicate();
-				src.position(Math.toIntExact(offset * eb));
-				src.limit(Math.toIntExact((offset + n) * eb));
-				out.put(src);
-			}
-			else {
-				final long[] index = new long[size.length];
-				for (long k = 0; k < n; k++) {
-					long e = offset;
-					for (int d = 0; d < size.length; d++)
-						e += index[d] * stride[d];
-					for (int b = 0; b < eb; b++)
-						out.put(bytes.get(Math.toIntExact(e * eb + b)));
-					for (int d = size.length - 1; d >= 0; d--) {
-						if (++index[d] < size[d]) break;
-						index[d] = 0;
-					}
-				}
-			}
-			out.flip();
-			return new HostTensor(dtype, size, out);
+		catch (final ArithmeticException e) {
+			throw error("storage " + Echo.quoted(key) + " of " + numel + " elements has a size that overflows");
 		}
-
-		private static boolean isContiguous(final long[] size, final long[] stride) {
-			long expected = 1;
-			for (int d = size.length - 1; d >= 0; d--) {
-				if (size[d] != 1 && stride[d] != expected) return false;
-				expected *= size[d];
-			}
-			return true;
+		final StorageView.Storage known = storages.get(key);
+		if (known == null) {
+			final StorageView.Storage storage = new StorageView.Storage(key, dtype, numel, byteSize);
+			storages.put(key, storage);
+			return storage;
 		}
+		if (known.dtype != dtype || known.numel != numel) throw error("storage " + Echo.quoted(key) +
+			" is declared twice, as " + known.numel + " × " + known.dtype + " and as " + numel + " × " + dtype);
+		return known;
 	}
 
 	// --- stack and memo ---

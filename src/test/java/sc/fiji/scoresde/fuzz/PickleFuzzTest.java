@@ -6,8 +6,9 @@ import sc.fiji.scoresde.io.ModelFormatException;
 import sc.fiji.scoresde.io.PickleFuzzing;
 
 /**
- * Any byte string given to the restricted unpickler builds plain data or ends in a ModelFormatException; storages
- * are resolved to zero bytes of the size the pickle claims, up to the limit a real archive entry would impose.
+ * Any byte string given to the restricted unpickler builds plain data or ends in a ModelFormatException; a dict it
+ * builds is then read as a state dict whose storages are zero bytes of the size the pickle claims, up to the limit a
+ * real archive entry would impose.
  */
 class PickleFuzzTest {
 

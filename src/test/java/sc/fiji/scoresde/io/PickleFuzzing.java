@@ -1,29 +1,38 @@
 package sc.fiji.scoresde.io;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
+
+import sc.fiji.scoresde.errors.Echo;
 
 /**
- * Entry point for fuzzing the restricted unpickler on raw pickle bytes: storages resolve to zero bytes of the
- * claimed size when it is below the bound a real archive entry would impose (1 MiB here), else to an error.
+ * Entry point for fuzzing the restricted unpickler on raw pickle bytes. A dict it builds goes on to become a state
+ * dict as from an archive: storages of up to 1 MiB (the bound a small archive entry would impose) resolve to zero
+ * bytes, larger ones to an error, and all of them together may need at most 16 MiB of heap.
  */
 public final class PickleFuzzing {
 
 	private static final long MAX_STORAGE_BYTES = 1 << 20;
+	private static final long HEAP_BYTES = 16 << 20;
 
 	private PickleFuzzing() {}
 
-	public static Object load(final byte[] pickle) throws ModelFormatException {
-		return new RestrictedUnpickler(pickle, "fuzz input", (key, dtype, numel) -> {
-			final long bytes;
-			try {
-				bytes = Math.multiplyExact(numel, dtype.bytes());
+	public static Object load(final byte[] pickle) throws IOException {
+		final Object root = new RestrictedUnpickler(pickle, "fuzz input").load();
+		if (!(root instanceof Map)) return root;
+		return TorchCheckpoint.stateDict(root, "fuzz input", wanted -> HEAP_BYTES, new TorchCheckpoint.StorageSource() {
+
+			@Override
+			public void check(final StorageView.Storage s) throws ModelFormatException {
+				if (s.byteSize > MAX_STORAGE_BYTES) throw new ModelFormatException("fuzz input: storage " + Echo.quoted(s.key) +
+					" of " + s.byteSize + " bytes is larger than its (simulated) archive entry");
 			}
-			catch (final ArithmeticException e) {
-				throw new ModelFormatException("fuzz input: storage " + key + " size overflows");
+
+			@Override
+			public ByteBuffer read(final StorageView.Storage s) {
+				return ByteBuffer.allocate((int) s.byteSize);
 			}
-			if (bytes > MAX_STORAGE_BYTES) throw new ModelFormatException("fuzz input: storage " + key + " of " + bytes +
-				" bytes is larger than its (simulated) archive entry");
-			return ByteBuffer.allocate((int) bytes);
-		}).load();
+		});
 	}
 }
