@@ -73,13 +73,20 @@ final class RestrictedUnpickler {
 	}
 
 	private static final Object MARK = new Object();
-	private static final int MAX_MEMO = 10_000_000;
+	/**
+	 * A state dict's pickle pushes about 32 items and memoizes about 8 per tensor, so these allow some 60 000
+	 * tensors; without them a 64 MB data.pkl of one-byte EMPTY_DICT or MARK ops (64 kB deflated) held 64 million
+	 * objects, 4 GB of heap.
+	 */
+	private static final int MAX_PUSHES = 2_000_000;
+	private static final int MAX_MEMO = 2_000_000;
 
 	private final byte[] data;
 	private final String source;
 	/** One Storage per key: torch.load also builds a storage once however many persistent ids name it. */
 	private final Map<String, StorageView.Storage> storages = new HashMap<>();
 	private int pos;
+	private int pushes;
 	private final List<Object> stack = new ArrayList<>();
 	private final List<Integer> marks = new ArrayList<>();
 	private final Map<Long, Object> memo = new HashMap<>();
@@ -109,7 +116,7 @@ final class RestrictedUnpickler {
 		switch (op) {
 			case 0x80: u8(); break; // PROTO
 			case 0x95: skip(8); break; // FRAME
-			case '(': marks.add(stack.size()); stack.add(MARK); break;
+			case '(': marks.add(stack.size()); push(MARK); break;
 			case '0': pop(); break;
 			case '1': popMark(); break;
 			case '2': push(peek()); break;
@@ -226,7 +233,9 @@ final class RestrictedUnpickler {
 
 	// --- stack and memo ---
 
-	private void push(final Object o) {
+	private void push(final Object o) throws ModelFormatException {
+		if (++pushes > MAX_PUSHES) throw error("pickle builds more than " + MAX_PUSHES +
+			" objects, far more than a state dict of weights needs");
 		stack.add(o);
 	}
 

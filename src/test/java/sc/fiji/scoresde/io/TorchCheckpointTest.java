@@ -209,16 +209,16 @@ class TorchCheckpointTest {
 	@Test
 	void stridedCopiesCountAgainstTheHeapToo(@TempDir final Path dir) throws Exception {
 		final Path bin = dir.resolve("transposed.bin");
-		final long side = 1024;
+		final long side = 512;
 		final List<View> views = new java.util.ArrayList<>();
-		for (int i = 0; i < 10; i++) // each a transposed copy of the whole 4 MiB storage
+		for (int i = 0; i < 10; i++) // each a transposed copy of the whole 1 MiB storage
 			views.add(new View("t" + i, "0", side * side, 0, new long[] { side, side }, new long[] { 1, side }));
 		TorchZips.writeCheckpoint(bin, views, side * side * 4);
 		final ModelFormatException e = assertThrows(ModelFormatException.class, () -> TorchCheckpoint.read(bin,
-			wanted -> 20 * MIB));
-		assertTrue(e.getMessage().contains("need 46137344 bytes") && e.getMessage().contains(
-			"41943040 bytes of strided tensors"), e.getMessage());
-		assertEquals(10, TorchCheckpoint.read(bin, wanted -> 50 * MIB).size());
+			wanted -> 5 * MIB));
+		assertTrue(e.getMessage().contains("need 11534336 bytes") && e.getMessage().contains(
+			"10485760 bytes of strided tensors"), e.getMessage());
+		assertEquals(10, TorchCheckpoint.read(bin, wanted -> 12 * MIB).size());
 	}
 
 	@Test
@@ -273,5 +273,32 @@ class TorchCheckpointTest {
 		final ModelFormatException e = assertThrows(ModelFormatException.class, () -> TorchCheckpoint.read(bin));
 		assertTrue(e.getMessage().contains("storage '0' is declared twice, as 4 × F32 and as 8 × F32"), e
 			.getMessage());
+	}
+
+	/** 8 MB of one one-byte op after an empty dict: 8 KB deflated, and 8 million objects if nothing stops it. */
+	static Iterable<String> amplifyingOps() {
+		return Arrays.asList("EMPTY_DICT 7d", "EMPTY_LIST 5d", "MARK 28", "DUP 32", "MEMOIZE 94");
+	}
+
+	@ParameterizedTest
+	@MethodSource("amplifyingOps")
+	void pickleThatBuildsMillionsOfObjectsIsRefusedEarly(final String op, @TempDir final Path dir) throws Exception {
+		final int code = Integer.parseInt(op.substring(op.indexOf(' ') + 1), 16);
+		final byte[] pickle = new byte[8 << 20];
+		Arrays.fill(pickle, (byte) code);
+		pickle[0] = (byte) 0x80;
+		pickle[1] = 2;
+		pickle[2] = '}';
+		pickle[pickle.length - 1] = '.';
+		final Path bin = dir.resolve("objects.bin");
+		writeCheckpoint(bin, pickle);
+		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+			final ModelFormatException[] e = new ModelFormatException[1];
+			final long allocated = allocatedBy(() -> e[0] = assertThrows(ModelFormatException.class, () ->
+				TorchCheckpoint.read(bin)));
+			assertTrue(e[0].getMessage().matches(".*pickle (builds more than 2000000 objects|memo exceeds 2000000).*"),
+				e[0].getMessage());
+			assertTrue(allocated < 256 * MIB, op + ": the read allocated " + allocated + " bytes");
+		});
 	}
 }
