@@ -320,8 +320,9 @@ final class TorchZips {
 
 	/**
 	 * Writes the hostile weights files of issue 24 into a folder, for measuring the CLI: {@code shared-1900MB-x3.bin}
-	 * (one 1.9 GB storage of zeros, deflated to 1.8 MB, referenced by three tensors) and {@code shared-16MB-x300.bin}
-	 * (one 16 MiB storage referenced by 300 tensors).
+	 * (one 1.9 GB storage of zeros, deflated to 1.8 MB, referenced by three tensors), {@code shared-16MB-x300.bin}
+	 * (one 16 MiB storage referenced by 300 tensors), and {@code lying-storage.bin} / {@code lying-pickle.bin}, whose
+	 * storage or data.pkl declares 1 MiB or its true size but inflates 1 GiB further.
 	 */
 	public static void main(final String[] args) throws IOException {
 		final Path dir = Paths.get(args.length > 0 ? args[0] : ".");
@@ -330,5 +331,10 @@ final class TorchZips {
 		writeCheckpoint(dir.resolve("shared-1900MB-x3.bin"), sharedViews(3, big), big * 4);
 		final long medium = 4L * MIB; // floats: 16 MiB
 		writeCheckpoint(dir.resolve("shared-16MB-x300.bin"), sharedViews(300, medium), medium * 4);
+		final byte[] small = statePickle(sharedViews(1, MIB / 4));
+		write(dir.resolve("lying-storage.bin"), Arrays.asList(Entry.stored("archive/data.pkl", small), Entry.deflated(
+			"archive/data/0", new byte[0], 1024L * MIB, MIB)));
+		write(dir.resolve("lying-pickle.bin"), Arrays.asList(Entry.deflated("archive/data.pkl", small, 1024L * MIB,
+			small.length), Entry.deflated("archive/data/0", new byte[0], MIB)));
 	}
 }
