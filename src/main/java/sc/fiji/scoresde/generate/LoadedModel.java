@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import sc.fiji.scoresde.io.HostTensor;
 import sc.fiji.scoresde.io.ModelFormatException;
 import sc.fiji.scoresde.io.PipelineFolder;
+import sc.fiji.scoresde.io.TorchCheckpoint;
 import sc.fiji.scoresde.model.ModelConfigException;
 import sc.fiji.scoresde.model.UNet2DModel;
 import sc.fiji.scoresde.model.WeightsMismatchException;
@@ -59,9 +60,13 @@ public final class LoadedModel implements AutoCloseable {
 		}
 	}
 
-	/** Weights are read into the Java heap and converted there: refuse clearly when that cannot fit. */
+	/**
+	 * Weights are read into the Java heap and converted there: refuse clearly when that cannot fit. A torch zip is
+	 * sized by the storages its pickle uses (each counted once), not by the file: a 2 MB zip can inflate to gigabytes.
+	 */
 	private static void checkHeapFor(final PipelineFolder folder) throws IOException {
-		final long file = java.nio.file.Files.size(folder.weightsFile);
+		final long file = folder.weightsFile.getFileName().toString().endsWith(".safetensors") ? java.nio.file.Files.size(
+			folder.weightsFile) : TorchCheckpoint.heapBytes(folder.weightsFile);
 		final Runtime rt = Runtime.getRuntime();
 		final long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
 		if (3 * file > available) throw new ModelFormatException(String.format(java.util.Locale.ROOT,
