@@ -3,20 +3,21 @@ package sc.fiji.scoresde.io;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.stream.Stream;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -40,6 +41,8 @@ public final class ZarrImageStack {
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
 		.create();
 	private static final long MAX_PIXELS_PER_IMAGE = 1L << 26;
+	/** The most entries of the folder 0/ that {@link #missing} reads. */
+	static final int MAX_LISTED = 1 << 24;
 
 	private final Path root;
 	private final int count, channels, height, width;
@@ -91,57 +94,13 @@ public final class ZarrImageStack {
 		}
 	}
 
-	/** Opens an existing dataset, checking every metadata field this class relies on. */
+	/**
+	 * Opens an existing dataset, checking every metadata field this class relies on. Metadata is read only from
+	 * regular files of at most {@link ZarrMetadata#MAX_BYTES}.
+	 */
 	public static ZarrImageStack open(final Path root) throws IOException {
-		final JsonObject array = json(root.resolve("0").resolve(".zarray"));
-		final JsonObject attrs = json(root.resolve(".zattrs"));
-		try {
-			expect(array, "zarr_format", "2", root);
-			expect(array, "dtype", "\"<f4\"", root);
-			expect(array, "order", "\"C\"", root);
-			expect(array, "dimension_separator", "\"/\"", root);
-			final JsonElement compressor = array.get("compressor");
-			final boolean zlib = compressor != null && !compressor.isJsonNull();
-			if (zlib && !"zlib".equals(compressor.getAsJsonObject().get("id").getAsString())) throw new IllegalArgumentException(root + "/0/.zarray: compressor " + compressor +
-					" is not supported (expected null or zlib)");
-			final JsonArray shape = array.getAsJsonArray("shape"), chunks = array.getAsJsonArray("chunks");
-			if (shape == null || shape.size() != 4 || chunks == null || chunks.size() != 4) throw new IllegalArgumentException(
-				root + "/0/.zarray: expected a 4-D shape and chunks (image, channel, y, x), found " + shape + " and " +
-					chunks);
-			final int n = shape.get(0).getAsInt(), c = shape.get(1).getAsInt(), h = shape.get(2).getAsInt(), w = shape.get(3)
-				.getAsInt();
-			if (chunks.get(0).getAsInt() != 1 || chunks.get(1).getAsInt() != c || chunks.get(2).getAsInt() != h || chunks
-				.get(3).getAsInt() != w) throw new IllegalArgumentException(root + "/0/.zarray: chunks " + chunks +
-					" are not one whole image each (expected [1, " + c + ", " + h + ", " + w + "])");
-			if (n < 1 || c < 1 || h < 1 || w < 1 || (long) c * h * w > MAX_PIXELS_PER_IMAGE) throw new IllegalArgumentException(
-				root + "/0/.zarray: shape " + shape + " is not a valid image stack size");
-			final JsonElement d = attrs.get(DESCRIPTION_KEY);
-			if (d == null || !d.isJsonObject()) throw new IllegalArgumentException(root + "/.zattrs has no \"" +
-				DESCRIPTION_KEY + "\" object (not written by score-sde)");
-			return new ZarrImageStack(root, n, c, h, w, d.getAsJsonObject(), zlib);
-		}
-		catch (final IllegalStateException | ClassCastException | UnsupportedOperationException | NumberFormatException e) {
-			throw new IllegalArgumentException(root + ": malformed Zarr metadata (" + e.getMessage() + ")");
-		}
-	}
-
-	private static void expect(final JsonObject o, final String key, final String json, final Path root) {
-		final JsonElement e = o.get(key);
-		if (e == null || !e.toString().equals(json)) throw new IllegalArgumentException(root + "/0/.zarray: " + key +
-			" is " + e + ", expected " + json);
-	}
-
-	private static JsonObject json(final Path file) throws IOException {
-		try {
-			return JsonParser.parseString(new String(Files.readAllBytes(file), StandardCharsets.UTF_8)).getAsJsonObject();
-		}
-		catch (final NoSuchFileException e) {
-			throw new IllegalArgumentException(file + " is missing: " + file.getParent() + " is not a score-sde Zarr " +
-				"image stack");
-		}
-		catch (final JsonParseException | IllegalStateException e) {
-			throw new IllegalArgumentException(file + " is not a JSON object: " + e.getMessage());
-		}
+		final ZarrMetadata m = ZarrMetadata.read(root, MAX_PIXELS_PER_IMAGE);
+		return new ZarrImageStack(root, m.count, m.channels, m.height, m.width, m.description, m.zlib);
 	}
 
 	private void writeMetadata() throws IOException {
@@ -222,12 +181,77 @@ public final class ZarrImageStack {
 		return Files.isRegularFile(chunk(image));
 	}
 
-	/** Indices of the images not written yet, in order. */
-	public List<Integer> missing() {
-		final List<Integer> m = new ArrayList<>();
-		for (int i = 0; i < count; i++)
-			if (!has(i)) m.add(i);
-		return m;
+	/**
+	 * Indices of the images not written yet, in order. Found by listing the folder 0/ (at most {@link #MAX_LISTED}
+	 * entries), so the cost follows the images written, not the count the metadata declares.
+	 */
+	public List<Integer> missing() throws IOException {
+		return new Complement(written(), count);
+	}
+
+	/** Indices of the written images, ascending. */
+	private int[] written() throws IOException {
+		final Path images = root.resolve("0");
+		int[] found = new int[16];
+		int n = 0, listed = 0;
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(images)) {
+			for (final Path entry : entries) {
+				if (++listed > MAX_LISTED) throw new IllegalArgumentException(images + " holds more than " + MAX_LISTED +
+					" entries; a score-sde image stack has one folder per written image and at most " + MAX_LISTED +
+					" are listed");
+				final int image = imageIndex(entry.getFileName().toString());
+				if (image < 0 || !has(image)) continue;
+				if (n == found.length) found = Arrays.copyOf(found, 2 * n);
+				found[n++] = image;
+			}
+		}
+		final int[] sorted = Arrays.copyOf(found, n);
+		Arrays.sort(sorted);
+		return sorted;
+	}
+
+	/** The image whose chunks a folder name under 0/ holds ("0", "17": Zarr keys have no leading zeros), or −1. */
+	private int imageIndex(final String name) {
+		if (name.isEmpty() || name.length() > 10 || name.length() > 1 && name.charAt(0) == '0') return -1;
+		long index = 0;
+		for (int i = 0; i < name.length(); i++) {
+			final char c = name.charAt(i);
+			if (c < '0' || c > '9') return -1;
+			index = 10 * index + c - '0';
+		}
+		return index < count ? (int) index : -1;
+	}
+
+	/** The indices 0 … count − 1 that are not among the written ones, without storing them. */
+	private static final class Complement extends AbstractList<Integer> implements RandomAccess {
+
+		/** ascending and distinct */
+		private final int[] written;
+		private final int count;
+
+		Complement(final int[] written, final int count) {
+			this.written = written;
+			this.count = count;
+		}
+
+		@Override
+		public Integer get(final int k) {
+			Objects.checkIndex(k, size());
+			// written[j] − j (the missing indices below written[j]) never decreases with j; the k-th missing index
+			// lies beyond every written index that has at most k missing ones below it
+			int lo = 0, hi = written.length;
+			while (lo < hi) {
+				final int mid = (lo + hi) >>> 1;
+				if (written[mid] - mid <= k) lo = mid + 1;
+				else hi = mid;
+			}
+			return k + lo;
+		}
+
+		@Override
+		public int size() {
+			return count - written.length;
+		}
 	}
 
 	/** Writes one image, channel-major (C, H, W), in one rename. */
@@ -243,13 +267,24 @@ public final class ZarrImageStack {
 		});
 	}
 
-	/** Reads one image (C, H, W); an image not written yet is an error, not NaNs. */
+	/**
+	 * Reads one image (C, H, W); an image not written yet is an error, not NaNs. A chunk is read only from a regular
+	 * file no larger than the image's values need.
+	 */
 	public float[] read(final int image) throws IOException {
 		final Path file = chunk(image);
-		if (!Files.isRegularFile(file)) throw new IllegalArgumentException(root + ": image " + image +
-			" has not been written (no chunk " + root.relativize(file) + ")");
-		final byte[] stored = Files.readAllBytes(file);
 		final int expected = pixelsPerImage() * 4;
+		// zlib stores incompressible data in blocks of 64 KiB with 5 bytes each of overhead, plus 6 bytes in all
+		final int largest = zlib ? expected + expected / 1000 + 1024 : expected;
+		final byte[] stored;
+		try {
+			stored = BoundedFiles.read(file, largest, message -> new IllegalArgumentException(message +
+				" (a damaged chunk)"));
+		}
+		catch (final NoSuchFileException e) {
+			throw new IllegalArgumentException(root + ": image " + image + " has not been written (no chunk " + root
+				.relativize(file) + ")");
+		}
 		if (!zlib && stored.length != expected) throw new IllegalArgumentException(file + ": damaged chunk (" +
 			stored.length + " bytes, " + expected + " expected)");
 		final byte[] raw = zlib ? inflate(stored, expected, file) : stored;
