@@ -6,27 +6,28 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
+import java.util.Arrays;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import sc.fiji.scoresde.errors.Echo;
 
 /**
  * Reads images from a NumPy .npy file (format 1.0–3.0, C order): one image of shape (H, W), (H, W, C) or (1, H, W, C)
  * with C = 1 or 3, as {@link NpyWriter} and numpy write them, or for {@link #readStack} also N images (N, H, W, C) or
  * (N, H, W) — a 3-D array whose last size is 1 or 3 is one image. float32/float64 are taken as they are, uint8 ÷ 255,
- * uint16 ÷ 65535. The header is parsed as text with fixed patterns, never evaluated.
+ * uint16 ÷ 65535. The header is read by {@link NpyHeader}, never evaluated.
  */
 public final class NpyReader {
 
-	private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([fu])(\\d)'");
-	private static final Pattern ORDER = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-	private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+	/** byte order (| where it does not apply, = native), then float32/64 or uint8/16 */
+	private static final Pattern SUPPORTED_DESCR = Pattern.compile("[<>|=](f4|f8|u1|u2)");
 
 	private NpyReader() {}
 
+	/** Reads a regular file of at most 1 GiB holding one image. */
 	public static UserImage read(final Path file) throws IOException {
-		final long size = Files.size(file);
-		if (size > 1L << 30) throw new ModelFormatException(file + ": " + size + " bytes is too large for one image");
-		return read(Files.readAllBytes(file), file.toString());
+		return read(BoundedFiles.read(file, 1 << 30, ModelFormatException::new), file.toString());
 	}
 
 	/** Reads the bytes of a .npy file holding one image; {@code name} is used in messages. */
@@ -54,32 +55,28 @@ public final class NpyReader {
 			"1, 2 or 3");
 		if (major > 1 && b.remaining() < 12) throw new ModelFormatException(file + ": .npy header is damaged");
 		final int headerLength = major == 1 ? b.getShort(8) & 0xffff : b.getInt(8);
-		final long start = (major == 1 ? 10L : 12L) + headerLength;
-		if (headerLength < 0 || start > b.limit()) throw new ModelFormatException(file + ": .npy header is damaged");
-		final String header = new String(b.array(), major == 1 ? 10 : 12, headerLength, StandardCharsets.ISO_8859_1);
-		final Matcher d = DESCR.matcher(header), o = ORDER.matcher(header), s = SHAPE.matcher(header);
-		if (!d.find() || !o.find() || !s.find()) throw new ModelFormatException(file + ": .npy header '" + header
-			.trim() + "' lacks descr, fortran_order or shape");
-		if (o.group(1).equals("True")) throw new ModelFormatException(file + ": Fortran-order arrays are not " +
+		final int offset = major == 1 ? 10 : 12;
+		if (headerLength < 0 || offset + (long) headerLength > b.limit()) throw new ModelFormatException(file +
+			": .npy header is damaged");
+		if (headerLength > NpyHeader.MAX_LENGTH) throw new ModelFormatException(file + ": its .npy header has " +
+			headerLength + " bytes, more than the " + NpyHeader.MAX_LENGTH + " numpy reads; save the array again " +
+			"with numpy.save");
+		final int start = offset + headerLength;
+		// format 3.0 differs from 2.0 only in allowing UTF-8 in the header
+		final NpyHeader header = NpyHeader.parse(new String(b.array(), offset, headerLength, major == 3
+			? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1), file);
+		if (header.fortranOrder) throw new ModelFormatException(file + ": Fortran-order arrays are not " +
 			"supported; save with numpy.ascontiguousarray");
-		final char kind = d.group(2).charAt(0);
-		final int bytes = Integer.parseInt(d.group(3));
-		if (!(kind == 'f' && (bytes == 4 || bytes == 8) || kind == 'u' && (bytes == 1 || bytes == 2)))
-			throw new ModelFormatException(file + ": dtype " + d.group(2) + bytes + " is not float32, float64, uint8 " +
-				"or uint16");
-		if (d.group(1).equals(">")) b.order(ByteOrder.BIG_ENDIAN);
-		final String[] parts = s.group(1).split(",");
-		final long[] shape = new long[parts.length];
-		int dims = 0;
-		for (final String p : parts) {
-			if (p.isBlank()) continue;
-			try {
-				shape[dims++] = Long.parseLong(p.trim());
-			}
-			catch (final NumberFormatException e) {
-				throw new ModelFormatException(file + ": shape (" + s.group(1) + ") is not a list of sizes");
-			}
-		}
+		final String descr = header.descr;
+		if (!SUPPORTED_DESCR.matcher(descr).matches()) throw new ModelFormatException(file + ": the .npy header's " +
+			"'descr' is " + Echo.quoted(descr) + ", expected float32, float64, uint8 or uint16 ('<f4', '<f8', '|u1', " +
+			"'<u2'; '>' for big-endian)");
+		final char kind = descr.charAt(1);
+		final int bytes = descr.charAt(2) - '0';
+		if (descr.charAt(0) == '>') b.order(ByteOrder.BIG_ENDIAN);
+		final long[] shape = header.shape;
+		final int dims = shape.length;
+		final String shapeText = Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
 		long n = 1, h, w, c;
 		if (dims == 2) {
 			h = shape[0];
@@ -103,7 +100,7 @@ public final class NpyReader {
 			w = shape[2];
 			c = shape[3];
 		}
-		else throw new ModelFormatException(file + ": shape (" + s.group(1).trim() + ") is not " + (stack
+		else throw new ModelFormatException(file + ": shape (" + shapeText + ") is not " + (stack
 			? "an image or a stack: (H, W), (H, W, C), (N, H, W) or (N, H, W, C)" : "one image (H, W), (H, W, C) or " +
 				"(1, H, W, C)") + " with C = 1 or 3");
 		if (h < 1 || w < 1 || h > 1L << 26 || w > 1L << 26 || h * w > 1L << 26) throw new ModelFormatException(file +
@@ -113,7 +110,7 @@ public final class NpyReader {
 		final long count = n * h * w * c;
 		if (b.limit() - start != count * bytes) throw new ModelFormatException(file + ": holds " + (b.limit() - start) +
 			" data bytes; shape and dtype need " + count * bytes);
-		b.position((int) start);
+		b.position(start);
 		final int plane = (int) (h * w), per = (int) (h * w * c);
 		final java.util.List<UserImage> out = new java.util.ArrayList<>();
 		for (int k = 0; k < n; k++) {
