@@ -100,7 +100,7 @@ public final class NpyReader {
 			w = shape[2];
 			c = shape[3];
 		}
-		else throw new ModelFormatException(file + ": shape (" + shapeText + ") is not " + (stack
+		else throw new ModelFormatException(file + ": shape (" + Echo.of(shapeText) + ") is not " + (stack
 			? "an image or a stack: (H, W), (H, W, C), (N, H, W) or (N, H, W, C)" : "one image (H, W), (H, W, C) or " +
 				"(1, H, W, C)") + " with C = 1 or 3");
 		if (h < 1 || w < 1 || h > 1L << 26 || w > 1L << 26 || h * w > 1L << 26) throw new ModelFormatException(file +
