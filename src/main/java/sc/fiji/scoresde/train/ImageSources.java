@@ -8,17 +8,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
+import sc.fiji.scoresde.io.ImagePages;
 import sc.fiji.scoresde.io.ModelFormatException;
+import sc.fiji.scoresde.io.PixelBudget;
 
 /**
  * Reads training images from an idx file (MNIST, Fashion-MNIST), one image file (every page of a multi-page TIFF
@@ -60,12 +59,30 @@ public final class ImageSources {
 				.join(", ", EXTENSIONS) + ")");
 		}
 		else files = List.of(path);
+		// every header first: a set too large for the heap is refused before any pixel is decoded
+		final PixelBudget budget = PixelBudget.ofHeap(path.toString());
+		long images = 0;
+		for (final Path f : files) {
+			if (limit > 0 && images >= limit) break;
+			try (ImagePages pages = open(f, limit > 0 ? (int) (limit - images) : 0)) {
+				budget.add(pages.declaredPixels(), pages.count);
+				images += pages.count;
+			}
+		}
+		budget.check();
 		final List<Raw> raws = new ArrayList<>();
 		for (final Path f : files) {
-			readAll(f, raws, limit);
 			if (limit > 0 && raws.size() >= limit) break;
+			try (ImagePages pages = open(f, limit > 0 ? limit - raws.size() : 0)) {
+				for (int i = 0; i < pages.count; i++)
+					raws.add(convert(pages.read(i), pages.name(i)));
+			}
 		}
 		return combine(raws, channels, null);
+	}
+
+	private static ImagePages open(final Path f, final int limit) throws IOException {
+		return ImagePages.open(ImageIO.createImageInputStream(f.toFile()), f.toString(), limit);
 	}
 
 	static boolean isIdx(final Path f) {
@@ -96,33 +113,6 @@ public final class ImageSources {
 			this.channels = channels;
 			this.chw = chw;
 			this.wide = wide;
-		}
-	}
-
-	private static void readAll(final Path f, final List<Raw> out, final int limit) throws IOException {
-		try (ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
-			final Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-			if (readers == null || !readers.hasNext()) throw new ModelFormatException(f +
-				": not an image format Java can read (PNG, JPEG, TIFF, BMP, GIF)");
-			final ImageReader reader = readers.next();
-			try {
-				reader.setInput(in, false, true);
-				final int pages = reader.getNumImages(true);
-				for (int i = 0; i < pages && (limit <= 0 || out.size() < limit); i++) {
-					final BufferedImage image;
-					try {
-						image = reader.read(i);
-					}
-					catch (final IOException | RuntimeException e) {
-						throw new ModelFormatException(f + (pages > 1 ? " page " + (i + 1) : "") +
-							": cannot be decoded: " + e.getMessage(), e);
-					}
-					out.add(convert(image, pages > 1 ? f + " page " + (i + 1) : f.toString()));
-				}
-			}
-			finally {
-				reader.dispose();
-			}
 		}
 	}
 

@@ -39,13 +39,14 @@ class UserImageStackTest {
 		// (N, H, W, C): channels last in the file, planar in the image
 		final float[] rgb = new float[2 * 2 * 2 * 3];
 		for (int i = 0; i < rgb.length; i++)
-			rgb[i] = i;
+			rgb[i] = i / 10f;
 		final Path c = dir.resolve("rgb.npy");
 		NpyWriter.writeFloat32(c, rgb, 2, 2, 2, 3);
 		final List<UserImage> b = UserImage.readStack(c, 0);
 		assertEquals(2, b.size());
 		assertEquals(3, b.get(1).channels);
-		assertArrayEquals(new float[] { 12, 15, 18, 21, 13, 16, 19, 22, 14, 17, 20, 23 }, b.get(1).chw, 0);
+		assertArrayEquals(new float[] { 1.2f, 1.5f, 1.8f, 2.1f, 1.3f, 1.6f, 1.9f, 2.2f, 1.4f, 1.7f, 2.0f, 2.3f }, b.get(1)
+			.chw, 0);
 		assertEquals(1, UserImage.readStack(c, 1).size(), "limit");
 		// one image (H, W) is a stack of one
 		NpyWriter.writeFloat32(dir.resolve("one.npy"), new float[6], 2, 3);

@@ -64,6 +64,26 @@ class IdxImagesTest {
 			"truncated"));
 	}
 
+	/** A 16-byte header declaring 2^20 images of 44×44 (2·10⁹ pixels, 8 GB of floats) used to be allocated. */
+	@Test
+	void aHeaderDeclaringMoreThanThePixelBudgetIsRefusedBeforeAllocating(@TempDir final Path dir) throws Exception {
+		final Path huge = Files.write(dir.resolve("huge-images-idx3-ubyte"), idx(IdxImages.MAGIC, 1 << 20, 44, 44, 0));
+		final ModelFormatException e = assertThrows(ModelFormatException.class, () -> IdxImages.read(huge, 0));
+		assertTrue(e.getMessage().startsWith(huge + ": its 1048576 images declare 2030043136 pixels, more than the"),
+			e.getMessage());
+		assertEquals(1, IdxImages.declared(huge, 1)[0], "a limit counts only the images kept");
+	}
+
+	@Test
+	void anUncompressedFileShorterThanItsHeaderDeclaresIsRefusedBeforeAllocating(@TempDir final Path dir)
+		throws Exception
+	{
+		final Path cut = Files.write(dir.resolve("cut-images-idx3-ubyte"), idx(IdxImages.MAGIC, 1000, 28, 28, 100));
+		final ModelFormatException e = assertThrows(ModelFormatException.class, () -> IdxImages.read(cut, 0));
+		assertTrue(e.getMessage().contains("it holds 116 bytes, its header declares 1000 images of 28×28"), e
+			.getMessage());
+	}
+
 	@Test
 	void sigmaMaxRuleIsTheLargestPairwiseDistance() {
 		final float[] images = { 0, 0, 3, 4, 1, 1 };
