@@ -47,24 +47,9 @@ public final class NpyReader {
 		throws ModelFormatException
 	{
 		final ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-		if (b.remaining() < 10 || (b.get(0) & 0xff) != 0x93 || b.get(1) != 'N' || b.get(2) != 'U' || b.get(3) != 'M' ||
-			b.get(4) != 'P' || b.get(5) != 'Y') throw new ModelFormatException(file + ": not a .npy file (no \\x93NUMPY " +
-				"magic)");
-		final int major = b.get(6);
-		if (major < 1 || major > 3) throw new ModelFormatException(file + ": .npy format version " + major + " is not " +
-			"1, 2 or 3");
-		if (major > 1 && b.remaining() < 12) throw new ModelFormatException(file + ": .npy header is damaged");
-		final int headerLength = major == 1 ? b.getShort(8) & 0xffff : b.getInt(8);
-		final int offset = major == 1 ? 10 : 12;
-		if (headerLength < 0 || offset + (long) headerLength > b.limit()) throw new ModelFormatException(file +
-			": .npy header is damaged");
-		if (headerLength > NpyHeader.MAX_LENGTH) throw new ModelFormatException(file + ": its .npy header has " +
-			headerLength + " bytes, more than the " + NpyHeader.MAX_LENGTH + " numpy reads; save the array again " +
-			"with numpy.save");
-		final int start = offset + headerLength;
-		// format 3.0 differs from 2.0 only in allowing UTF-8 in the header
-		final NpyHeader header = NpyHeader.parse(new String(b.array(), offset, headerLength, major == 3
-			? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1), file);
+		final int[] at = headerAt(b, file);
+		final int start = at[0] + at[1];
+		final NpyHeader header = header(b, at, file);
 		if (header.fortranOrder) throw new ModelFormatException(file + ": Fortran-order arrays are not " +
 			"supported; save with numpy.ascontiguousarray");
 		final String descr = header.descr;
@@ -125,5 +110,40 @@ public final class NpyReader {
 			out.add(new UserImage(n > 1 ? file + " image " + k : file, (int) c, (int) h, (int) w, chw));
 		}
 		return out;
+	}
+	/**
+	 * The header of a .npy file from its first bytes ({@code data} may end after the header): what
+	 * {@link NpyShape} needs to weigh a stack before it is read.
+	 */
+	static NpyHeader header(final byte[] data, final String file) throws ModelFormatException {
+		final ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+		return header(b, headerAt(b, file), file);
+	}
+
+	/** {offset, length} of the header text, checked against the magic, the version and the data's length. */
+	private static int[] headerAt(final ByteBuffer b, final String file) throws ModelFormatException {
+		if (b.remaining() < 10 || (b.get(0) & 0xff) != 0x93 || b.get(1) != 'N' || b.get(2) != 'U' || b.get(3) != 'M' ||
+			b.get(4) != 'P' || b.get(5) != 'Y') throw new ModelFormatException(file + ": not a .npy file (no \\x93NUMPY " +
+				"magic)");
+		final int major = b.get(6);
+		if (major < 1 || major > 3) throw new ModelFormatException(file + ": .npy format version " + major + " is not " +
+			"1, 2 or 3");
+		if (major > 1 && b.remaining() < 12) throw new ModelFormatException(file + ": .npy header is damaged");
+		final int headerLength = major == 1 ? b.getShort(8) & 0xffff : b.getInt(8);
+		final int offset = major == 1 ? 10 : 12;
+		if (headerLength < 0 || offset + (long) headerLength > b.limit()) throw new ModelFormatException(file +
+			": .npy header is damaged");
+		if (headerLength > NpyHeader.MAX_LENGTH) throw new ModelFormatException(file + ": its .npy header has " +
+			headerLength + " bytes, more than the " + NpyHeader.MAX_LENGTH + " numpy reads; save the array again " +
+			"with numpy.save");
+		return new int[] { offset, headerLength };
+	}
+
+	private static NpyHeader header(final ByteBuffer b, final int[] at, final String file)
+		throws ModelFormatException
+	{
+		// format 3.0 differs from 2.0 only in allowing UTF-8 in the header
+		return NpyHeader.parse(new String(b.array(), at[0], at[1], b.get(6) == 3 ? StandardCharsets.UTF_8
+			: StandardCharsets.ISO_8859_1), file);
 	}
 }

@@ -2,23 +2,19 @@ package sc.fiji.scoresde.io;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The images and pixels a .npy file declares, from the shape in its text header alone (the first few KB), so that a
- * stack can be weighed against the {@link PixelBudget} before {@link NpyReader} decodes it. Shapes are read as
- * NpyReader reads them: (H, W), (H, W, C) and (N, H, W, C) with C = 1 or 3, otherwise (N, H, W). A header this
- * cannot read counts as nothing: NpyReader then refuses the file with its own message.
+ * The images and pixels a .npy file declares, from its header alone (the first few KB, read by {@link NpyReader}'s
+ * header parser), so that a stack can be weighed against the {@link PixelBudget} before {@link NpyReader} decodes it.
+ * Shapes are counted as NpyReader reads them: (H, W), (H, W, C) and (N, H, W, C) with C = 1 or 3, otherwise (N, H, W).
+ * A header that does not parse counts as nothing: NpyReader then refuses the file with its own message.
  */
 final class NpyShape {
 
-	private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
-	/** magic (6), version (2), header length (2 or 4), then a header of at most 64 KB as numpy writes it */
-	private static final int HEAD_BYTES = 12 + (1 << 16);
+	/** magic (6), version (2), header length (2 or 4), then a header of at most {@link NpyHeader#MAX_LENGTH} */
+	private static final int HEAD_BYTES = 12 + NpyHeader.MAX_LENGTH;
 
 	private NpyShape() {}
 
@@ -28,25 +24,18 @@ final class NpyShape {
 		try (InputStream in = Files.newInputStream(file)) {
 			head = in.readNBytes(HEAD_BYTES);
 		}
-		final Matcher m = SHAPE.matcher(new String(head, StandardCharsets.ISO_8859_1));
-		if (!m.find()) return new long[2];
-		final String[] parts = m.group(1).split(",");
-		final long[] shape = new long[parts.length];
-		int dims = 0;
-		for (final String p : parts) {
-			if (p.isBlank()) continue;
-			try {
-				shape[dims++] = Long.parseLong(p.trim());
-			}
-			catch (final NumberFormatException e) {
-				return new long[2];
-			}
+		final long[] shape;
+		try {
+			shape = NpyReader.header(head, file.toString()).shape;
 		}
+		catch (final ModelFormatException e) {
+			return new long[2];
+		}
+		final int dims = shape.length;
 		final boolean lastIsChannels = dims >= 3 && (shape[dims - 1] == 1 || shape[dims - 1] == 3);
 		final int imageDims = lastIsChannels ? dims - 1 : dims;
 		if (imageDims < 2 || imageDims > 3) return new long[2];
 		final long n = imageDims == 3 ? shape[0] : 1, h = shape[imageDims - 2], w = shape[imageDims - 1];
-		if (n < 0 || h < 0 || w < 0) return new long[2];
 		final long pixels = saturatingProduct(saturatingProduct(n, h), w);
 		return new long[] { limit > 0 ? Math.min(n, limit) : n, pixels };
 	}
