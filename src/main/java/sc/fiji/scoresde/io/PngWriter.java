@@ -2,11 +2,16 @@ package sc.fiji.scoresde.io;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Writes 8-bit images as PNG, one file per image: {@code out.png} for a single image, {@code out-0.png},
@@ -33,6 +38,9 @@ public final class PngWriter {
 	}
 
 	/**
+	 * Writes the batch all or nothing: if any file fails (a full disk), none of the set is left and files of the
+	 * same names from before are kept.
+	 *
 	 * @param nhwc uint8 pixels (as diffusers' "pil" output), image-major, channels last
 	 * @return the files written
 	 */
@@ -42,21 +50,41 @@ public final class PngWriter {
 		if (channels != 1 && channels != 3) throw new IllegalArgumentException("PNG holds 1 or 3 channels; the model" +
 			" makes " + channels + " (write .tif or .npy instead)");
 		final List<Path> files = fileNames(target, count);
-		for (int n = 0; n < count; n++) {
-			final BufferedImage img = new BufferedImage(width, height, channels == 1 ? BufferedImage.TYPE_BYTE_GRAY
-				: BufferedImage.TYPE_INT_RGB);
-			final int base = n * height * width * channels;
-			for (int y = 0; y < height; y++)
-				for (int x = 0; x < width; x++) {
-					final int p = base + (y * width + x) * channels;
-					if (channels == 1) img.getRaster().setSample(x, y, 0, nhwc[p] & 0xff);
-					else img.setRGB(x, y, (nhwc[p] & 0xff) << 16 | (nhwc[p + 1] & 0xff) << 8 | (nhwc[p + 2] & 0xff));
-				}
-			AtomicFiles.write(files.get(n), out -> {
-				if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer available");
-			});
-		}
+		// one image at a time: a large batch is never held as images and PNG files at once
+		AtomicFiles.writeAll(files, (n, out) -> encode(image(nhwc, n, height, width, channels), out));
 		return files;
+	}
+
+	private static BufferedImage image(final byte[] nhwc, final int n, final int height, final int width,
+		final int channels)
+	{
+		final BufferedImage img = new BufferedImage(width, height, channels == 1 ? BufferedImage.TYPE_BYTE_GRAY
+			: BufferedImage.TYPE_INT_RGB);
+		final int base = n * height * width * channels;
+		for (int y = 0; y < height; y++)
+			for (int x = 0; x < width; x++) {
+				final int p = base + (y * width + x) * channels;
+				if (channels == 1) img.getRaster().setSample(x, y, 0, nhwc[p] & 0xff);
+				else img.setRGB(x, y, (nhwc[p] & 0xff) << 16 | (nhwc[p + 1] & 0xff) << 8 | (nhwc[p + 2] & 0xff));
+			}
+		return img;
+	}
+
+	/**
+	 * PNG bytes onto {@code out}, failing with the stream's own IOException. (ImageIO.write would buffer through a
+	 * cache file in java.io.tmpdir and, on a full disk, leave a NullPointerException trace from its closer thread.)
+	 */
+	static void encode(final BufferedImage img, final OutputStream out) throws IOException {
+		final Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+		if (!writers.hasNext()) throw new IOException("this Java has no PNG writer");
+		final ImageWriter writer = writers.next();
+		try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+			writer.setOutput(stream);
+			writer.write(img);
+		}
+		finally {
+			writer.dispose();
+		}
 	}
 
 	/**
@@ -88,9 +116,7 @@ public final class PngWriter {
 						0xff));
 				}
 		}
-		AtomicFiles.write(target, out -> {
-			if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer available");
-		});
+		AtomicFiles.write(target, out -> encode(img, out));
 		return target;
 	}
 }
