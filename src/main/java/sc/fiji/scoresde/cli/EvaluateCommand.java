@@ -11,16 +11,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import sc.fiji.scoresde.errors.Echo;
+import sc.fiji.scoresde.errors.InvalidOptionException;
 import sc.fiji.scoresde.eval.FrechetEvaluation;
 import sc.fiji.scoresde.eval.ModelSamples;
 import sc.fiji.scoresde.generate.DefaultModel;
 import sc.fiji.scoresde.generate.DeviceChoice;
+import sc.fiji.scoresde.generate.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.LoadedModel;
 import sc.fiji.scoresde.generate.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
 import sc.fiji.scoresde.sampling.SamplerOptions;
 import sc.fiji.scoresde.io.NpyWriter;
+import sc.fiji.scoresde.io.OutputTarget;
 import sc.fiji.scoresde.io.ZarrImageStack;
 import sc.fiji.scoresde.train.ImageSources;
 import sc.fiji.scoresde.train.TrainingImages;
@@ -88,9 +92,18 @@ final class EvaluateCommand implements Callable<Integer> {
 	public Integer call() throws Exception {
 		final PrintWriter err = spec.commandLine().getErr();
 		final PrintWriter out = spec.commandLine().getOut();
-		if (count < 2 || chunk < 1) throw new IllegalArgumentException("--count must be at least 2 and --chunk 1");
-		if (samplesDataset != null && saveSamples != null) throw new IllegalArgumentException("--save-samples " +
+		if (count < 2 || chunk < 1) throw new InvalidOptionException("--count must be at least 2 and --chunk 1");
+		if (samplesDataset != null && saveSamples != null) throw new InvalidOptionException("--save-samples " +
 			"writes generated samples; with --samples nothing is generated");
+		if (saveSamples != null && !String.valueOf(saveSamples.getFileName()).toLowerCase(Locale.ROOT).endsWith(
+			".npy")) throw new InvalidOptionException("--save-samples " + Echo.quoted(saveSamples) + " must end in .npy");
+		final GenerationRequest request = new GenerationRequest();
+		request.steps = steps;
+		request.sampler = sampler;
+		request.odeTolerance = odeTolerance;
+		if (samplesDataset == null) UsageErrors.check(request::validate);
+		final DeviceChoice choice = UsageErrors.parse(() -> DeviceChoice.parse(device));
+		if (saveSamples != null) OutputTarget.checkFiles(List.of(saveSamples));
 		final long t0 = System.nanoTime();
 		final TrainingImages trainSet = ImageSources.load(train, 0, pcaImages);
 		final TrainingImages testSet = ImageSources.load(test, 0, 0);
@@ -104,7 +117,7 @@ final class EvaluateCommand implements Callable<Integer> {
 			what = "from " + samplesDataset;
 		}
 		else {
-			planar = generate(err, trainSet, t0);
+			planar = generate(err, trainSet, request, choice, t0);
 			what = "(" + sampler + ", " + steps + " steps, seeds " + seed + "..)";
 		}
 		final double a = fd.distance(planar, count);
@@ -126,23 +139,21 @@ final class EvaluateCommand implements Callable<Integer> {
 	}
 
 	/** Samples of the model, planar (C, H, W) per image; written to --save-samples too. */
-	private float[] generate(final PrintWriter err, final TrainingImages trainSet, final long t0) throws Exception {
+	private float[] generate(final PrintWriter err, final TrainingImages trainSet, final GenerationRequest request,
+		final DeviceChoice choice, final long t0) throws Exception
+	{
 		final Path modelPath = ModelLocator.locate(model, HubClient.Progress.NONE, err::println);
-		try (LoadedModel loaded = LoadedModel.load(modelPath, DeviceChoice.parse(device).resolve(err::println),
-			err::println))
-		{
+		try (LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(err::println), err::println)) {
 			checkShape(loaded, trainSet);
 			final int c = loaded.unet().config().inChannels, h = loaded.unet().config().height(), w = loaded.unet()
 				.config().width();
-			final GenerationRequest request = new GenerationRequest();
-			request.steps = steps;
-			request.sampler = sampler;
-			request.odeTolerance = odeTolerance;
-			request.validate();
 			final ModelSamples.Result samples = ModelSamples.generate(loaded, request, count, chunk, seed, () -> false,
 				done -> err.printf(Locale.ROOT, "generated %d/%d (%.0f s)%n", done, count, (System.nanoTime() - t0) /
 					1e9));
-			if (saveSamples != null) NpyWriter.writeFloat32(saveSamples, samples.nhwc, count, h, w, c);
+			if (saveSamples != null) {
+				GeneratedImages.requireFinite(samples.nhwc, count);
+				NpyWriter.writeFloat32(saveSamples, samples.nhwc, count, h, w, c);
+			}
 			return FrechetEvaluation.planar(samples.nhwc, count, h, w, c);
 		}
 	}

@@ -1,5 +1,6 @@
 package sc.fiji.scoresde.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import sc.fiji.scoresde.errors.Echo;
+import sc.fiji.scoresde.errors.InvalidOptionException;
 import sc.fiji.scoresde.generate.DefaultModel;
 import sc.fiji.scoresde.generate.DeviceChoice;
 import sc.fiji.scoresde.generate.GeneratedImages;
@@ -20,6 +23,7 @@ import sc.fiji.scoresde.hub.HubClient;
 import sc.fiji.scoresde.sampling.SamplerOptions;
 import sc.fiji.scoresde.imagej.TiffStackWriter;
 import sc.fiji.scoresde.io.NpyWriter;
+import sc.fiji.scoresde.io.OutputTarget;
 import sc.fiji.scoresde.io.PngWriter;
 
 /** {@code score-sde generate}: one batch from one seed, written as .png, .tif or .npy. */
@@ -97,11 +101,12 @@ final class GenerateCommand implements Callable<Integer> {
 		request.sampler = sampler;
 		request.odeTolerance = odeTolerance;
 		request.churn = churn;
-		request.validate();
-		if (grid < 0 || zoom < 1 || zoom > 64) throw new IllegalArgumentException("--grid must be ≥ 0 and --zoom in " +
+		UsageErrors.check(request::validate);
+		if (grid < 0 || zoom < 1 || zoom > 64) throw new InvalidOptionException("--grid must be ≥ 0 and --zoom in " +
 			"1..64");
-		if (grid > 0 && !format.equals("png")) throw new IllegalArgumentException("--grid needs a .png output");
-		final DeviceChoice choice = DeviceChoice.parse(device);
+		if (grid > 0 && !format.equals("png")) throw new InvalidOptionException("--grid needs a .png output");
+		final DeviceChoice choice = UsageErrors.parse(() -> DeviceChoice.parse(device));
+		checkOutput(output, format, batch, grid);
 
 		final Path modelPath = ModelLocator.locate(model, quiet ? HubClient.Progress.NONE : new DownloadBar(err),
 			err::println);
@@ -129,10 +134,25 @@ final class GenerateCommand implements Callable<Integer> {
 		return write(output, format, images, grid, zoom);
 	}
 
-	/** Writes images as .npy (float32 N×H×W×C), a TIFF stack, PNG files or (grid > 0) one PNG grid. */
+	/**
+	 * Checks before the run that the files {@link #write} will make for {@code images} results can be written, so a
+	 * bad --output fails in a second instead of after the run.
+	 */
+	static void checkOutput(final Path output, final String format, final int images, final int grid)
+		throws IOException
+	{
+		OutputTarget.checkFiles(format.equals("png") && grid == 0 ? PngWriter.fileNames(output, images) : List.of(
+			output));
+	}
+
+	/**
+	 * Writes images as .npy (float32 N×H×W×C), a TIFF stack, PNG files or (grid > 0) one PNG grid; images with NaN
+	 * or infinite values are refused and nothing is written.
+	 */
 	static List<Path> write(final Path output, final String format, final GeneratedImages images, final int grid,
 		final int zoom) throws Exception
 	{
+		images.requireFinite();
 		switch (format) {
 			case "npy":
 				NpyWriter.writeFloat32(output, images.nhwc, images.batch, images.height, images.width, images.channels);
@@ -149,10 +169,10 @@ final class GenerateCommand implements Callable<Integer> {
 	}
 
 	static String format(final Path output) {
-		final String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
+		final String name = String.valueOf(output.getFileName()).toLowerCase(Locale.ROOT);
 		if (name.endsWith(".npy")) return "npy";
 		if (name.endsWith(".tif") || name.endsWith(".tiff")) return "tif";
 		if (name.endsWith(".png")) return "png";
-		throw new IllegalArgumentException("output " + output + " must end in .png, .tif or .npy");
+		throw new InvalidOptionException("--output " + Echo.quoted(output) + " must end in .png, .tif or .npy");
 	}
 }

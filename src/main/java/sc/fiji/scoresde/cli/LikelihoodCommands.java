@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import sc.fiji.scoresde.errors.Echo;
+import sc.fiji.scoresde.errors.InvalidOptionException;
 import sc.fiji.scoresde.generate.DefaultModel;
 import sc.fiji.scoresde.generate.DeviceChoice;
 import sc.fiji.scoresde.generate.GenerationService;
@@ -18,6 +20,7 @@ import sc.fiji.scoresde.generate.LoadedModel;
 import sc.fiji.scoresde.generate.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
 import sc.fiji.scoresde.io.AtomicFiles;
+import sc.fiji.scoresde.io.OutputTarget;
 import sc.fiji.scoresde.io.UserImage;
 import sc.fiji.scoresde.likelihood.LikelihoodService;
 import sc.fiji.scoresde.likelihood.ProbabilityFlow;
@@ -86,19 +89,20 @@ final class LikelihoodCommands {
 		public Integer call() throws Exception {
 			final PrintWriter err = spec.commandLine().getErr(), out = spec.commandLine().getOut();
 			final LikelihoodService.Request request = new LikelihoodService.Request();
-			request.divergence = ProbabilityFlow.Divergence.parse(divergence);
+			request.divergence = UsageErrors.parse(() -> ProbabilityFlow.Divergence.parse(divergence));
 			request.probes = probes;
 			request.dequantize = dequantize;
 			request.seed = seed;
 			request.batch = batch;
 			request.rtol = rtol;
 			request.atol = rtol;
-			request.validate();
-			if (count < 0) throw new IllegalArgumentException("--count must be ≥ 0");
-			if (output != null && !output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
-				throw new IllegalArgumentException("--output " + output + " must end in .csv");
+			UsageErrors.check(request::validate);
+			if (count < 0) throw new InvalidOptionException("--count must be ≥ 0");
+			if (output != null && !String.valueOf(output.getFileName()).toLowerCase(Locale.ROOT).endsWith(".csv"))
+				throw new InvalidOptionException("--output " + Echo.quoted(output) + " must end in .csv");
+			final DeviceChoice choice = UsageErrors.parse(() -> DeviceChoice.parse(device));
+			if (output != null) OutputTarget.checkFiles(List.of(output));
 			final List<UserImage> list = UserImage.readStack(images, count);
-			final DeviceChoice choice = DeviceChoice.parse(device);
 			final Path modelPath = ModelLocator.locate(model, quiet ? HubClient.Progress.NONE : new DownloadBar(err),
 				err::println);
 			err.println("model: " + (model != null ? model : DefaultModel.NAME));
@@ -180,13 +184,14 @@ final class LikelihoodCommands {
 		public Integer call() throws Exception {
 			final PrintWriter err = spec.commandLine().getErr();
 			final String format = GenerateCommand.format(output);
-			if (frames < 2 || frames > 4096) throw new IllegalArgumentException("--frames " + frames + " must be in " +
+			if (frames < 2 || frames > 4096) throw new InvalidOptionException("--frames " + frames + " must be in " +
 				"2..4096");
-			if (!(rtol > 0 && rtol < 1)) throw new IllegalArgumentException("--rtol must be in (0, 1)");
-			if (grid < 0 || zoom < 1 || zoom > 16) throw new IllegalArgumentException("--grid must be ≥ 0 and --zoom " +
+			if (!(rtol > 0 && rtol < 1)) throw new InvalidOptionException("--rtol must be in (0, 1)");
+			if (grid < 0 || zoom < 1 || zoom > 16) throw new InvalidOptionException("--grid must be ≥ 0 and --zoom " +
 				"in 1..16");
+			final DeviceChoice choice = UsageErrors.parse(() -> DeviceChoice.parse(device));
+			GenerateCommand.checkOutput(output, format, frames, grid);
 			final UserImage a = UserImage.read(from), b = UserImage.read(to);
-			final DeviceChoice choice = DeviceChoice.parse(device);
 			final Path modelPath = ModelLocator.locate(model, quiet ? HubClient.Progress.NONE : new DownloadBar(err),
 				err::println);
 			err.println("model: " + (model != null ? model : DefaultModel.NAME));

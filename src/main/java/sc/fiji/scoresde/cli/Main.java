@@ -1,9 +1,17 @@
 package sc.fiji.scoresde.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import sc.fiji.scoresde.errors.Echo;
+import sc.fiji.scoresde.errors.InvalidOptionException;
 
 /** {@code score-sde}: generation and model inspection from the command line, for scripts, CI and batch runs. */
 @Command(name = "score-sde", mixinStandardHelpOptions = true, version = "score-sde 0.1.0",
@@ -11,6 +19,12 @@ import picocli.CommandLine.Command;
 	subcommands = { GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class, BenchCommand.class, SamplerBenchCommand.class, QualityBenchCommand.class, PosteriorBenchCommand.class, RestoreCommands.Inpaint.class, RestoreCommands.Colorize.class, RestoreCommands.Denoise.class, RestoreCommands.Edit.class, RestoreBenchCommand.class, RestoreFigureCommand.class, LikelihoodCommands.Likelihood.class, LikelihoodCommands.Interpolate.class,
 		MemoryBenchCommand.class, ReleaseBenchCommand.class, ScalingBenchCommand.class, CommandLine.HelpCommand.class })
 public final class Main implements Runnable {
+
+	/** Longest error line printed: a safety net for messages that repeat too much of the input. */
+	static final int MAX_LINE = 1000;
+
+	/** Set (to anything) to print the stack trace of an unexpected error after its one line. */
+	static final String DEBUG_VARIABLE = "SCORE_SDE_DEBUG";
 
 	@Override
 	public void run() {
@@ -23,24 +37,90 @@ public final class Main implements Runnable {
 		cli.setOut(out);
 		cli.setErr(err);
 		cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-			commandLine.getErr().println("score-sde: error: " + oneLine(e));
-			commandLine.getErr().flush();
-			return 1;
+			final InvalidOptionException usage = find(e, InvalidOptionException.class);
+			if (usage != null) return usageError(commandLine, oneLine(usage));
+			return failure(commandLine.getErr(), e);
 		});
-		cli.setParameterExceptionHandler((e, args1) -> {
-			e.getCommandLine().getErr().println("score-sde: " + e.getMessage());
-			e.getCommandLine().getErr().println("see 'score-sde " + e.getCommandLine().getCommandName() + " --help'");
-			return 2;
-		});
-		return cli.execute(args);
+		cli.setParameterExceptionHandler((e, args1) -> usageError(e.getCommandLine(), oneLine(e)));
+		try {
+			return cli.execute(args);
+		}
+		catch (final RuntimeException | Error e) {
+			// picocli hands Errors (OutOfMemoryError, ...) through: they get one line as well
+			return failure(err, e);
+		}
 	}
 
+	private static int usageError(final CommandLine commandLine, final String message) {
+		final PrintWriter err = commandLine.getErr();
+		err.println("score-sde: " + message);
+		err.println("see '" + commandLine.getCommandSpec().qualifiedName() + " --help'");
+		err.flush();
+		return 2;
+	}
+
+	private static int failure(final PrintWriter err, final Throwable e) {
+		err.println("score-sde: error: " + oneLine(e));
+		if (System.getenv(DEBUG_VARIABLE) != null) e.printStackTrace(err);
+		err.flush();
+		return 1;
+	}
+
+	private static <T extends Throwable> T find(final Throwable e, final Class<T> type) {
+		for (Throwable t = e; t != null; t = t.getCause())
+			if (type.isInstance(t)) return type.cast(t);
+		return null;
+	}
+
+	/**
+	 * The error as one line for the user: the message written for them, at most {@link #MAX_LINE} characters, with
+	 * no exception class names; errors whose text is not written for users (NullPointerException, ...) get a
+	 * sentence instead.
+	 */
 	static String oneLine(final Throwable e) {
 		Throwable t = e;
-		while ((t.getMessage() == null || t.getMessage().isEmpty()) && t.getCause() != null)
+		// wrappers without words of their own: new RuntimeException(cause) has the cause's toString as its message
+		while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isEmpty() || t.getMessage().equals(t
+			.getCause().toString())))
 			t = t.getCause();
-		final String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-		return m.replace('\n', ' ').replaceAll("\\s+", " ");
+		String m = describe(t);
+		// libtorch appends its C++ trace to the reason
+		final int trace = m.indexOf("Exception raised from ");
+		if (trace > 0) m = m.substring(0, trace);
+		m = m.replaceAll("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)\\b:? ?", "").replaceAll(
+			"\\p{Cntrl}", " ").replaceAll("\\s+", " ").trim();
+		if (m.isEmpty()) m = internalError();
+		return m.length() <= MAX_LINE ? m : m.substring(0, MAX_LINE) + "… (" + m.length() + " characters)";
+	}
+
+	private static String describe(final Throwable t) {
+		if (t instanceof OutOfMemoryError) return "Java ran out of memory (" + Echo.of(t.getMessage()) + "); give it " +
+			"more with JAVA_OPTS=-Xmx… or use a smaller --batch";
+		if (t instanceof NoSuchFileException) return "no such file or folder: " + paths((FileSystemException) t);
+		if (t instanceof AccessDeniedException) return "permission denied: " + paths((FileSystemException) t);
+		if (t instanceof FileAlreadyExistsException) return "already exists: " + paths((FileSystemException) t);
+		if (t instanceof NotDirectoryException) return "not a folder: " + paths((FileSystemException) t);
+		if (t instanceof DirectoryNotEmptyException) return "folder not empty: " + paths((FileSystemException) t);
+		if (t instanceof FileSystemException) {
+			final FileSystemException f = (FileSystemException) t;
+			return paths(f) + ": " + (f.getReason() != null ? f.getReason() : "the file system refused it");
+		}
+		// runtime errors of the JDK carry texts for programmers ("For input string", "Cannot invoke ...")
+		if (t instanceof NullPointerException || t instanceof ClassCastException || t instanceof NumberFormatException ||
+			t instanceof IndexOutOfBoundsException || t instanceof ArithmeticException ||
+			t instanceof NegativeArraySizeException || t instanceof ArrayStoreException ||
+			t instanceof IllegalMonitorStateException || t instanceof StackOverflowError || t.getMessage() == null)
+			return internalError();
+		return t.getMessage();
+	}
+
+	private static String paths(final FileSystemException e) {
+		return Echo.of(e.getFile()) + (e.getOtherFile() != null ? " → " + Echo.of(e.getOtherFile()) : "");
+	}
+
+	private static String internalError() {
+		return "an internal error stopped the run (please report it with the command line; " + DEBUG_VARIABLE +
+			"=1 prints the details)";
 	}
 
 	public static void main(final String[] args) {

@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import sc.fiji.scoresde.errors.InvalidOptionException;
 import sc.fiji.scoresde.generate.DefaultModel;
 import sc.fiji.scoresde.generate.DeviceChoice;
 import sc.fiji.scoresde.generate.GeneratedImages;
@@ -80,6 +81,9 @@ final class RestoreCommands {
 		/** The task's defaults and options on top of the common ones. */
 		abstract void configure(Restoration.Request request);
 
+		/** Checks the options that say what to regenerate (inpaint's --mask, --rect) before any file is read. */
+		void checkRegion() {}
+
 		/** inpaint's mask; null for the others. */
 		float[] regenerate(final UserImage image) throws Exception {
 			return null;
@@ -104,11 +108,16 @@ final class RestoreCommands {
 			request.sampling.seed = common.seed;
 			request.sampling.batch = common.batch;
 			request.sampling.churn = common.churn;
-			configure(request);
-			request.validate();
+			UsageErrors.check(() -> {
+				configure(request);
+				request.validate();
+			});
+			checkRegion();
+			final DeviceChoice choice = UsageErrors.parse(() -> DeviceChoice.parse(common.device));
+			GenerateCommand.checkOutput(common.output, format, request.task == Restoration.Task.DENOISE &&
+				request.posteriorMean ? 1 : request.sampling.batch, 0);
 			final UserImage image = UserImage.read(common.image);
 			final float[] regenerate = regenerate(image);
-			final DeviceChoice choice = DeviceChoice.parse(common.device);
 			final Path modelPath = ModelLocator.locate(common.model, common.quiet ? HubClient.Progress.NONE
 				: new DownloadBar(err), err::println);
 			err.println("model: " + (common.model != null ? common.model : DefaultModel.NAME));
@@ -172,13 +181,16 @@ final class RestoreCommands {
 		}
 
 		@Override
-		float[] regenerate(final UserImage image) throws Exception {
-			if ((mask == null) == (rect == null)) throw new IllegalArgumentException("give either --mask FILE or " +
+		void checkRegion() {
+			if ((mask == null) == (rect == null)) throw new InvalidOptionException("give either --mask FILE or " +
 				"--rect x,y,w,h");
-			if (rect != null) {
-				if (rect.length != 4) throw new IllegalArgumentException("--rect needs four numbers x,y,w,h");
-				return RestorationService.rectangle(image.width, image.height, rect[0], rect[1], rect[2], rect[3]);
-			}
+			if (rect != null && rect.length != 4) throw new InvalidOptionException("--rect needs four numbers x,y,w,h");
+		}
+
+		@Override
+		float[] regenerate(final UserImage image) throws Exception {
+			if (rect != null) return UsageErrors.parse(() -> RestorationService.rectangle(image.width, image.height,
+				rect[0], rect[1], rect[2], rect[3]));
 			return RestorationService.regionOf(UserImage.read(mask), image);
 		}
 	}
@@ -219,7 +231,7 @@ final class RestoreCommands {
 		void configure(final Restoration.Request request) {
 			request.sigma = sigma;
 			request.posteriorMean = samples == 0;
-			if (samples < 0) throw new IllegalArgumentException("--samples must be ≥ 0");
+			if (samples < 0) throw new InvalidOptionException("--samples must be ≥ 0");
 			if (samples > 0) request.sampling.batch = samples;
 		}
 	}

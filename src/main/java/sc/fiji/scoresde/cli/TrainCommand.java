@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import sc.fiji.scoresde.io.OutputTarget;
 import sc.fiji.scoresde.train.ImageSources;
 import sc.fiji.scoresde.train.Trainer;
 import sc.fiji.scoresde.train.TrainingImages;
@@ -132,7 +133,8 @@ final class TrainCommand implements Callable<Integer> {
 		o.weighting = weighting;
 		o.sigmaData = sigmaData;
 		o.init = init;
-		o.validate();
+		UsageErrors.check(o::validate);
+		OutputTarget.checkFolder(output);
 		final TrainingImages images = ImageSources.load(data, channels, limit);
 		err.printf(Locale.ROOT, "data: %d images from %s (%s)%n", images.count(), data, images.scaling);
 

@@ -109,14 +109,15 @@ class GenerateCommandTest {
 			.toString());
 		assertEquals(1, r.code);
 		assertTrue(r.err.contains("is neither an existing folder or file nor a Hugging Face model id"), r.err);
+		// option values out of range are usage errors
 		r = run("generate", "--model", tinyPipeline(), "--steps", "2", "--output", dir.resolve("out.jpg").toString());
-		assertEquals(1, r.code);
+		assertEquals(2, r.code);
 		assertTrue(r.err.contains("must end in .png, .tif or .npy"), r.err);
 		r = run("generate", "--model", tinyPipeline(), "--steps", "0", "--output", out.toString());
-		assertEquals(1, r.code);
+		assertEquals(2, r.code);
 		assertTrue(r.err.contains("steps 0"), r.err);
 		r = run("generate", "--model", tinyPipeline(), "--device", "tpu", "--output", out.toString());
-		assertEquals(1, r.code);
+		assertEquals(2, r.code);
 		assertTrue(r.err.contains("device 'tpu'"), r.err);
 		r = run("generate", "--bogus");
 		assertEquals(2, r.code);

@@ -179,7 +179,7 @@ class TrainCommandTest {
 		assertTrue(missing.err.contains("nope"), missing.err);
 		final GenerateCommandTest.Result steps = GenerateCommandTest.run("train", "--data", dir.toString(), "--output",
 			dir.resolve("o").toString(), "--steps", "0");
-		assertEquals(1, steps.code);
+		assertEquals(2, steps.code, "a usage error");
 		assertTrue(steps.err.contains("steps must be at least 1"), steps.err);
 		assertFalse(Files.exists(dir.resolve("o")));
 	}
