@@ -56,7 +56,20 @@ public final class ImgInput {
 					final float v = ((RealType<?>) ra.setPositionAndGet(pos)).getRealFloat() * scale;
 					chw[(c * h + y) * w + x] = v;
 				}
-		return new UserImage(name, channels, h, w, chw);
+		return inModelRange(new UserImage(name, channels, h, w, chw));
+	}
+
+	/**
+	 * The image when its values suit the model, as the file readers require: a float image in 0–255 units or with a
+	 * stray 1e30 or NaN pixel is refused with the place of the value instead of giving an all-NaN result.
+	 */
+	private static UserImage inModelRange(final UserImage image) {
+		try {
+			return image.requireModelRange();
+		}
+		catch (final sc.fiji.scoresde.io.ModelFormatException e) {
+			throw new IllegalArgumentException(e.getMessage(), e);
+		}
 	}
 
 	/**
@@ -114,7 +127,7 @@ public final class ImgInput {
 						}
 						else chw[ch * area + y * w + x] = ((RealType<?>) v).getRealFloat() * scale;
 					}
-			out.add(new UserImage(name + " image " + (k + 1), c, h, w, chw));
+			out.add(inModelRange(new UserImage(name + " image " + (k + 1), c, h, w, chw)));
 		}
 		return out;
 	}

@@ -200,6 +200,8 @@ class RestoreVeCommandTest {
 	void badInputIsRefusedWithASpecificMessageAndNoResult() throws Exception {
 		final Img<FloatType> nan = picture(4);
 		nan.firstElement().set(Float.NaN);
+		final Img<FloatType> huge = picture(7);
+		huge.firstElement().set(1e30f);
 		final Img<UnsignedByteType> empty = ArrayImgs.unsignedBytes(32, 32);
 		final Img<UnsignedByteType> full = ArrayImgs.unsignedBytes(32, 32);
 		for (final UnsignedByteType v : full)
@@ -213,6 +215,7 @@ class RestoreVeCommandTest {
 			{ InpaintVeCommand.class, inputs("rect", "30,30,5,5"), "inside" },
 			{ InpaintVeCommand.class, inputs("rect", "a,b,c,d"), "whole numbers" },
 			{ InpaintVeCommand.class, inputs("rect", "1,1,4,4", "image", nan), "NaN" },
+			{ InpaintVeCommand.class, inputs("rect", "1,1,4,4", "image", huge), "is 1.0E30, outside [-4, 5]" },
 			{ InpaintVeCommand.class, inputs("rect", "1,1,4,4", "image", picture(5, 32, 32, 5)), "channels" },
 			{ DenoiseVeCommand.class, inputs("image", picture(5, 32, 32, 1, 4)), "plane by plane" },
 			{ DenoiseVeCommand.class, inputs("image", picture(5, 28, 28, 3)), "sample_size" },
