@@ -62,17 +62,17 @@ class LikelihoodVeCommandTest {
 		final Img<FloatType> colour = ArrayImgs.floats(4, 3, 3, 2);
 		int k = 0;
 		for (final FloatType v : colour)
-			v.set(k++);
+			v.set(k++ / 100f); // in the model's range: values are checked like a file's
 		final List<UserImage> images = ImgInput.toUserImages(colour, "s", true);
 		assertEquals(2, images.size());
 		assertEquals(3, images.get(1).channels);
 		// ImgLib2's flat order is X fastest, then Y, C, image: image 2 starts at 4·3·3
-		assertEquals(36f, images.get(1).chw[0]);
-		assertEquals(36f + 12, images.get(1).chw[12], "channel 2 of image 2");
+		assertEquals(0.36f, images.get(1).chw[0]);
+		assertEquals(0.48f, images.get(1).chw[12], "channel 2 of image 2");
 		final List<UserImage> grey = ImgInput.toUserImages(colour, "s", false);
 		assertEquals(6, grey.size(), "without a channel axis every plane is an image");
 		assertEquals(1, grey.get(5).channels);
-		assertEquals(60f, grey.get(5).chw[0]);
+		assertEquals(0.60f, grey.get(5).chw[0]);
 		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImgInput
 			.toUserImages(ArrayImgs.floats(4, 3, 2, 5), "the stack", true));
 		assertTrue(e.getMessage().contains("the stack") && e.getMessage().contains("size 1 or 3"), e.getMessage());
