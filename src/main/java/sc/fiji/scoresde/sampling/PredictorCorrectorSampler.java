@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import sc.fiji.scoresde.errors.InvalidOptionException;
+
 /**
  * The predictor–corrector loop of diffusers' {@code ScoreSdeVePipeline.__call__}, exactly: x = z·σmax, then per step
  * {@code correct_steps} Langevin corrections and one reverse-diffusion prediction, each after a network call, all
@@ -39,7 +41,11 @@ public final class PredictorCorrectorSampler implements Sampler {
 	public int plannedCalls(final Conditioning conditioning) {
 		final int perStep = config.correctSteps + 1;
 		final int r = conditioning.resamplings();
-		return Math.addExact(Math.multiplyExact(Math.multiplyExact(steps - 1, perStep), r + 1), perStep);
+		final long calls = (long) (steps - 1) * perStep * (r + 1) + perStep;
+		if (calls > Integer.MAX_VALUE) throw new InvalidOptionException(String.format(java.util.Locale.ROOT,
+			"%d steps of %d network calls, each step redone %d times, make %,d calls, more than a run can count " +
+				"(%,d); use fewer steps, corrector steps or resamplings", steps, perStep, r, calls, Integer.MAX_VALUE));
+		return (int) calls;
 	}
 
 	/**

@@ -3,6 +3,9 @@ package sc.fiji.scoresde.sampling;
 import java.util.List;
 import java.util.Locale;
 
+import sc.fiji.scoresde.errors.Echo;
+import sc.fiji.scoresde.errors.InvalidOptionException;
+
 /** Which sampler to run and its settings, as the CLI and the Fiji command take them. */
 public final class SamplerOptions {
 
@@ -36,15 +39,28 @@ public final class SamplerOptions {
 	/** Karras et al.'s S_churn; 0 is the deterministic sampler */
 	public double heunChurn = 0;
 
+	/**
+	 * Checks the options the user gave against the ranges of {@link SchedulerConfig} (the same limits as for a
+	 * scheduler config file).
+	 *
+	 * @throws InvalidOptionException naming the option, its value and the accepted range
+	 */
 	public void validate() {
-		if (!NAMES.contains(name)) throw new IllegalArgumentException("sampler '" + name + "' is not one of " + NAMES);
-		if (steps < 1 || steps > 1_000_000) throw new IllegalArgumentException("steps " + steps +
-			" must be between 1 and 1000000");
-		if (!(odeTolerance > 0 && odeTolerance < 1)) throw new IllegalArgumentException("ODE tolerance " +
+		if (!NAMES.contains(name)) throw new InvalidOptionException("sampler " + Echo.quoted(name) + " is not one of " +
+			NAMES);
+		if (steps < 1 || steps > SchedulerConfig.MAX_STEPS) throw new InvalidOptionException("steps " + steps +
+			" must be between 1 and " + SchedulerConfig.MAX_STEPS);
+		if (snr != null && !(snr >= 0 && snr <= SchedulerConfig.MAX_SNR)) throw new InvalidOptionException("snr " +
+			snr + " must be between 0 and " + (int) SchedulerConfig.MAX_SNR + " (published models use 0.075 to 0.17)");
+		if (correctSteps != null && (correctSteps < 0 || correctSteps > SchedulerConfig.MAX_CORRECT_STEPS))
+			throw new InvalidOptionException("correct steps " + correctSteps + " must be between 0 and " +
+				SchedulerConfig.MAX_CORRECT_STEPS);
+		if (!(odeTolerance > 0 && odeTolerance < 1)) throw new InvalidOptionException("ODE tolerance " +
 			odeTolerance + " must be in (0, 1)");
-		if (!(heunChurn >= 0 && Double.isFinite(heunChurn))) throw new IllegalArgumentException("churn " + heunChurn +
-			" must be ≥ 0");
-		if (!(heunRho > 0)) throw new IllegalArgumentException("rho " + heunRho + " must be > 0");
+		if (!(heunChurn >= 0 && Double.isFinite(heunChurn))) throw new InvalidOptionException("churn " + heunChurn +
+			" must be a finite number ≥ 0");
+		if (!(heunRho > 0 && Double.isFinite(heunRho))) throw new InvalidOptionException("rho " + heunRho +
+			" must be a finite number > 0");
 	}
 
 	public Sampler create(final SchedulerConfig base) {

@@ -2,14 +2,31 @@ package sc.fiji.scoresde.sampling;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
 
 import java.util.Set;
 
-/** The keys of diffusers' {@code ScoreSdeVeScheduler} config (scheduler_config.json), with its defaults. */
+import sc.fiji.scoresde.errors.Echo;
+import sc.fiji.scoresde.errors.JsonInput;
+
+/**
+ * The keys of diffusers' {@code ScoreSdeVeScheduler} config (scheduler_config.json), with its defaults and the
+ * ranges this tool accepts. The ranges hold every published VE model (google/ncsnpp-*: σmin 0.01, σmax 348 to 1348,
+ * snr 0.075 to 0.17, one corrector step, 2000 training timesteps) and diffusers' defaults with a wide margin; outside
+ * them a run either multiplies its work without limit or ends in float32 overflow (an all-NaN image).
+ */
 public final class SchedulerConfig {
+
+	/** Most predictor steps of a run and most num_train_timesteps (the scheduler tabulates that many σ). */
+	public static final int MAX_STEPS = 1_000_000;
+	/** Most Langevin corrector steps per predictor step (each is one more network call per step). */
+	public static final int MAX_CORRECT_STEPS = 100;
+	/**
+	 * σ range: σmax is about the largest distance between two training images (Song &amp; Ermon 2020), √(3·1024²)
+	 * ≈ 1773 for 1024² RGB; 1e5 still covers 57000² pixels. σmax·z must stay far from float32's 3.4e38.
+	 */
+	public static final double MIN_SIGMA = 1e-6, MAX_SIGMA = 1e5;
+	/** The corrector's signal-to-noise ratio: published models use 0.075 to 0.17; above 1 the step overshoots. */
+	public static final double MAX_SNR = 1;
 
 	public int numTrainTimesteps = 2000;
 	public double snr = 0.15;
@@ -32,24 +49,19 @@ public final class SchedulerConfig {
 		return c;
 	}
 
+	/**
+	 * @param source names the file in messages
+	 * @throws IllegalArgumentException naming the file, the key, the value and the accepted range
+	 */
 	public static SchedulerConfig parse(final String json, final String source) throws IllegalArgumentException {
-		final JsonObject o;
-		try {
-			final JsonElement e = JsonParser.parseString(json);
-			if (!e.isJsonObject()) throw new IllegalArgumentException(source + ": not a JSON object");
-			o = e.getAsJsonObject();
-		}
-		catch (final JsonParseException | StackOverflowError e) {
-			throw new IllegalArgumentException(source + ": not valid JSON (" + e.getMessage() + ")");
-		}
+		final JsonObject o = JsonInput.parseObject(json, source);
 		final JsonElement cls = o.get("_class_name");
-		if (cls != null && !(cls.isJsonPrimitive() && cls.getAsString().equals("ScoreSdeVeScheduler"))) {
-			throw new IllegalArgumentException(source + ": _class_name is " + cls +
-				"; only ScoreSdeVeScheduler is supported");
-		}
+		if (cls != null && !"ScoreSdeVeScheduler".equals(JsonInput.string(cls))) throw new IllegalArgumentException(
+			source + ": _class_name is " + JsonInput.kind(cls) + "; only ScoreSdeVeScheduler is supported");
 		for (final String key : o.keySet()) {
 			if (!key.startsWith("_") && !KEYS.contains(key)) throw new IllegalArgumentException(source +
-				": scheduler key '" + key + "' (value " + o.get(key) + ") is not a ScoreSdeVeScheduler option");
+				": scheduler key " + Echo.quoted(key) + " (value " + Echo.of(o.get(key)) +
+				") is not a ScoreSdeVeScheduler option");
 		}
 		final SchedulerConfig c = new SchedulerConfig();
 		c.numTrainTimesteps = (int) number(o, "num_train_timesteps", c.numTrainTimesteps, source, true);
@@ -62,16 +74,28 @@ public final class SchedulerConfig {
 		return c;
 	}
 
+	/** Checks every value against its range; {@code source} names the file (or "training", ...) in messages. */
 	public void validate(final String source) {
-		if (!(sigmaMin > 0) || !(sigmaMax > sigmaMin)) throw new IllegalArgumentException(source + ": sigma_min " +
-			sigmaMin + " and sigma_max " + sigmaMax + " must satisfy 0 < sigma_min < sigma_max");
-		if (!(snr >= 0)) throw new IllegalArgumentException(source + ": snr " + snr + " must be ≥ 0");
+		range(source, "num_train_timesteps", numTrainTimesteps, 1, MAX_STEPS);
+		range(source, "correct_steps", correctSteps, 0, MAX_CORRECT_STEPS);
+		range(source, "sigma_min", sigmaMin, MIN_SIGMA, MAX_SIGMA);
+		range(source, "sigma_max", sigmaMax, MIN_SIGMA, MAX_SIGMA);
+		if (!(sigmaMax > sigmaMin)) throw new IllegalArgumentException(source + ": sigma_max " + sigmaMax +
+			" must be above sigma_min " + sigmaMin);
+		range(source, "snr", snr, 0, MAX_SNR);
 		if (!(samplingEps > 0 && samplingEps < 1)) throw new IllegalArgumentException(source + ": sampling_eps " +
 			samplingEps + " must be in (0, 1)");
-		if (correctSteps < 0) throw new IllegalArgumentException(source + ": correct_steps " + correctSteps +
-			" must be ≥ 0");
-		if (numTrainTimesteps < 1) throw new IllegalArgumentException(source + ": num_train_timesteps " +
-			numTrainTimesteps + " must be ≥ 1");
+	}
+
+	private static void range(final String source, final String key, final double v, final double min,
+		final double max)
+	{
+		if (!(v >= min && v <= max)) throw new IllegalArgumentException(source + ": " + key + " is " + text(v) +
+			"; expected " + text(min) + " to " + text(max));
+	}
+
+	private static String text(final double v) {
+		return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
 	}
 
 	private static double number(final JsonObject o, final String key, final double dflt, final String source,
@@ -79,14 +103,12 @@ public final class SchedulerConfig {
 	{
 		if (!o.has(key)) return dflt;
 		final JsonElement e = o.get(key);
-		if (!e.isJsonPrimitive() || !((JsonPrimitive) e).isNumber()) throw new IllegalArgumentException(source +
-			": scheduler key '" + key + "' has value " + e + "; expected a number");
-		final double v = e.getAsDouble();
-		if (!Double.isFinite(v) || (integer && (v != Math.rint(v) || Math.abs(v) > 1e9))) {
-			throw new IllegalArgumentException(source + ": scheduler key '" + key + "' has value " + e +
-				"; expected " + (integer ? "an integer" : "a finite number"));
-		}
-		return v;
+		final Number v;
+		if (integer) v = JsonInput.integer(e);
+		else v = JsonInput.finiteNumber(e);
+		if (v == null) throw new IllegalArgumentException(source + ": scheduler key '" + key + "' has value " + Echo
+			.of(e) + "; expected " + (integer ? "an integer" : "a finite number"));
+		return v.doubleValue();
 	}
 
 	/** The JSON diffusers writes for this config. */
