@@ -3,8 +3,6 @@ package sc.fiji.scoresde.model;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 
 import java.util.ArrayList;
@@ -13,6 +11,9 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+
+import sc.fiji.scoresde.errors.Echo;
+import sc.fiji.scoresde.errors.JsonInput;
 
 /**
  * The typed content of a diffusers {@code UNet2DModel} config.json. Every key the file may hold is named here with
@@ -73,25 +74,22 @@ public final class UNet2DConfig {
 	public static UNet2DConfig parse(final String json, final String source) throws ModelConfigException {
 		final JsonObject o;
 		try {
-			final JsonElement e = JsonParser.parseString(json);
-			if (!e.isJsonObject()) throw new ModelConfigException(source + ": config is not a JSON object");
-			o = e.getAsJsonObject();
+			o = JsonInput.parseObject(json, source);
 		}
-		catch (final JsonParseException | StackOverflowError e) {
-			throw new ModelConfigException(source + ": config is not valid JSON (" + e.getMessage() + ")");
+		catch (final IllegalArgumentException e) {
+			throw new ModelConfigException(e.getMessage());
 		}
 		final Reader r = new Reader(o, source);
 		final UNet2DConfig c = new UNet2DConfig();
 		for (final String key : o.keySet()) {
 			if (key.startsWith("_")) continue; // diffusers bookkeeping: _class_name, _diffusers_version, _name_or_path
-			if (!KEYS.contains(key)) throw new ModelConfigException(source + ": config key '" + key + "' (value " + o
-				.get(key) + ") is not a UNet2DModel option we know; remove it or use a diffusers UNet2DModel config");
+			if (!KEYS.contains(key)) throw new ModelConfigException(source + ": config key " + Echo.quoted(key) +
+				" (value " + Echo.of(o.get(key)) + ") is not a UNet2DModel option we know; remove it or use a " +
+				"diffusers UNet2DModel config");
 		}
 		final JsonElement cls = o.get("_class_name");
-		if (cls != null && !(cls.isJsonPrimitive() && cls.getAsString().equals("UNet2DModel"))) {
-			throw new ModelConfigException(source + ": _class_name is " + cls +
-				", only UNet2DModel is supported");
-		}
+		if (cls != null && !"UNet2DModel".equals(JsonInput.string(cls))) throw new ModelConfigException(source +
+			": _class_name is " + JsonInput.kind(cls) + ", only UNet2DModel is supported");
 		if (o.has("sample_size") && !o.get("sample_size").isJsonNull()) {
 			final JsonElement s = o.get("sample_size");
 			if (s.isJsonArray()) {
@@ -100,7 +98,7 @@ public final class UNet2DConfig {
 				c.sampleSize = hw;
 			}
 			else {
-				final int n = r.integer("sample_size", 1, c.sampleSize == null ? 0 : 0);
+				final int n = r.integer("sample_size", 1, 0);
 				c.sampleSize = new int[] { n, n };
 			}
 		}
@@ -129,6 +127,8 @@ public final class UNet2DConfig {
 		c.classEmbedType = r.optionalString("class_embed_type", c.classEmbedType);
 		c.numClassEmbeds = r.optionalInteger("num_class_embeds", c.numClassEmbeds);
 		c.numTrainTimesteps = r.optionalInteger("num_train_timesteps", c.numTrainTimesteps);
+		if (c.numTrainTimesteps != null && c.numTrainTimesteps < 1) throw r.bad("num_train_timesteps",
+			"expected null or an integer ≥ 1");
 		c.validate(source);
 		return c;
 	}
@@ -137,37 +137,38 @@ public final class UNet2DConfig {
 	public void validate(final String source) throws ModelConfigException {
 		final String s = source + ": ";
 		if (!timeEmbeddingType.equals("fourier") && !timeEmbeddingType.equals("positional")) {
-			throw new ModelConfigException(s + "time_embedding_type '" + timeEmbeddingType +
-				"' is not supported (expected 'fourier' or 'positional')");
+			throw new ModelConfigException(s + "time_embedding_type " + Echo.quoted(timeEmbeddingType) +
+				" is not supported (expected 'fourier' or 'positional')");
 		}
-		if (!actFn.equals("silu") && !actFn.equals("swish")) throw new ModelConfigException(s + "act_fn '" + actFn +
-			"' is not supported (expected 'silu' or 'swish')");
+		if (!actFn.equals("silu") && !actFn.equals("swish")) throw new ModelConfigException(s + "act_fn " + Echo
+			.quoted(actFn) + " is not supported (expected 'silu' or 'swish')");
 		if (!resnetTimeScaleShift.equals("default") && !resnetTimeScaleShift.equals("scale_shift")) {
-			throw new ModelConfigException(s + "resnet_time_scale_shift '" + resnetTimeScaleShift +
-				"' is not supported (expected 'default' or 'scale_shift')");
+			throw new ModelConfigException(s + "resnet_time_scale_shift " + Echo.quoted(resnetTimeScaleShift) +
+				" is not supported (expected 'default' or 'scale_shift')");
 		}
 		if (!downsampleType.equals("conv") && !downsampleType.equals("resnet")) throw new ModelConfigException(s +
-			"downsample_type '" + downsampleType + "' is not supported (expected 'conv' or 'resnet')");
+			"downsample_type " + Echo.quoted(downsampleType) + " is not supported (expected 'conv' or 'resnet')");
 		if (!upsampleType.equals("conv") && !upsampleType.equals("resnet")) throw new ModelConfigException(s +
-			"upsample_type '" + upsampleType + "' is not supported (expected 'conv' or 'resnet')");
-		if (classEmbedType != null) throw new ModelConfigException(s + "class_embed_type '" + classEmbedType +
-			"' is not supported (class-conditional models need labels the VE pipeline does not give; expected null)");
+			"upsample_type " + Echo.quoted(upsampleType) + " is not supported (expected 'conv' or 'resnet')");
+		if (classEmbedType != null) throw new ModelConfigException(s + "class_embed_type " + Echo.quoted(
+			classEmbedType) + " is not supported (class-conditional models need labels the VE pipeline does not " +
+			"give; expected null)");
 		if (numClassEmbeds != null) throw new ModelConfigException(s + "num_class_embeds " + numClassEmbeds +
 			" is not supported (class-conditional models; expected null)");
+		// bounds far above any published model, so that a hostile config cannot make us declare billions of weights
+		if (downBlockTypes.size() > MAX_LEVELS) throw new ModelConfigException(s + "down_block_types has " +
+			downBlockTypes.size() + " blocks; at most " + MAX_LEVELS + " are supported");
 		if (downBlockTypes.size() != upBlockTypes.size()) throw new ModelConfigException(s + "down_block_types " +
-			downBlockTypes + " and up_block_types " + upBlockTypes + " differ in length");
+			Echo.of(downBlockTypes) + " and up_block_types " + Echo.of(upBlockTypes) + " differ in length");
 		if (blockOutChannels.length != downBlockTypes.size()) throw new ModelConfigException(s +
 			"block_out_channels " + Arrays.toString(blockOutChannels) + " must have one entry per down block (" +
 			downBlockTypes.size() + ")");
 		for (final String t : downBlockTypes)
-			if (!DOWN_TYPES.contains(stripRes(t))) throw new ModelConfigException(s + "down_block_types entry '" + t +
-				"' is not supported (expected one of " + new java.util.TreeSet<>(DOWN_TYPES) + ")");
+			if (!DOWN_TYPES.contains(stripRes(t))) throw new ModelConfigException(s + "down_block_types entry " + Echo
+				.quoted(t) + " is not supported (expected one of " + new java.util.TreeSet<>(DOWN_TYPES) + ")");
 		for (final String t : upBlockTypes)
-			if (!UP_TYPES.contains(stripRes(t))) throw new ModelConfigException(s + "up_block_types entry '" + t +
-				"' is not supported (expected one of " + new java.util.TreeSet<>(UP_TYPES) + ")");
-		// bounds far above any published model, so that a hostile config cannot make us declare billions of weights
-		if (downBlockTypes.size() > MAX_LEVELS) throw new ModelConfigException(s + "down_block_types has " +
-			downBlockTypes.size() + " blocks; at most " + MAX_LEVELS + " are supported");
+			if (!UP_TYPES.contains(stripRes(t))) throw new ModelConfigException(s + "up_block_types entry " + Echo
+				.quoted(t) + " is not supported (expected one of " + new java.util.TreeSet<>(UP_TYPES) + ")");
 		if (layersPerBlock > MAX_LAYERS) throw new ModelConfigException(s + "layers_per_block " + layersPerBlock +
 			" is more than the " + MAX_LAYERS + " supported");
 		for (final int ch : blockOutChannels)
@@ -179,13 +180,25 @@ public final class UNet2DConfig {
 			s + "sample_size " + Arrays.toString(sampleSize) + " is larger than " + MAX_SIDE);
 		if (!(normEps > 0)) throw new ModelConfigException(s + "norm_eps " + normEps + " must be positive");
 		if (attentionHeadDim != null && (attentionHeadDim < 1 || attentionHeadDim > MAX_CHANNELS)) throw new ModelConfigException(s +
-			"attention_head_dim " + attentionHeadDim + " must be positive or null");
+			"attention_head_dim " + attentionHeadDim + " must be null or from 1 to " + MAX_CHANNELS);
 		if (normNumGroups != null && (normNumGroups < 1 || normNumGroups > MAX_CHANNELS)) throw new ModelConfigException(s + "norm_num_groups " +
-			normNumGroups + " must be positive or null");
+			normNumGroups + " must be null or from 1 to " + MAX_CHANNELS);
 		if (attnNormNumGroups != null && (attnNormNumGroups < 1 || attnNormNumGroups > MAX_CHANNELS)) throw new ModelConfigException(s +
-			"attn_norm_num_groups " + attnNormNumGroups + " must be positive or null");
+			"attn_norm_num_groups " + attnNormNumGroups + " must be null or from 1 to " + MAX_CHANNELS);
 		if (sampleSize != null && (sampleSize[0] < 1 || sampleSize[1] < 1)) throw new ModelConfigException(s +
 			"sample_size " + Arrays.toString(sampleSize) + " must be positive");
+		if (downsamplePadding > 1) {
+			// a stride-2 3×3 convolution padded by p makes ⌊(n + 2p − 3)/2⌋ + 1 pixels of n: half of n only for p = 0
+			// (with diffusers' extra right/bottom pixel) or 1; any other p breaks the up path's skip connections
+			throw new ModelConfigException(s + "downsample_padding " + downsamplePadding + " is not supported " +
+				"(expected 0 or 1: other paddings change the image size so that the up blocks cannot join their skip " +
+				"connections)");
+		}
+		if (sampleSize != null && (sampleSize[0] % downsamplingFactor() != 0 || sampleSize[1] % downsamplingFactor() !=
+			0)) throw new ModelConfigException(s + "sample_size " + (sampleSize[0] == sampleSize[1] ? Integer.toString(
+				sampleSize[0]) : Arrays.toString(sampleSize)) + " must be a multiple of " + downsamplingFactor() +
+			" (the " + downBlockTypes.size() + " down blocks halve the image " + (downBlockTypes.size() - 1) +
+			" times, and each up block must double it back to its skip connection's size)");
 		final boolean skipBlocks = downBlockTypes.stream().anyMatch(t -> stripRes(t).contains("Skip")) || upBlockTypes
 			.stream().anyMatch(t -> stripRes(t).contains("Skip"));
 		if (skipBlocks && (inChannels != 3 || outChannels != 3)) {
@@ -257,6 +270,37 @@ public final class UNet2DConfig {
 		return sampleSize == null ? -1 : sampleSize[0];
 	}
 
+	/** 2^(levels − 1): every down block but the last halves the image, so input sides must be multiples of this. */
+	public int downsamplingFactor() {
+		return 1 << (blockOutChannels.length - 1);
+	}
+
+	/**
+	 * The side of the feature maps at {@code level} (0: the input's) for an input side: each downsampler is a
+	 * stride-2 3×3 convolution padded by downsample_padding (0: one pixel right and bottom, as diffusers). Skip and
+	 * resnet downsamplers halve instead, the same for the sides {@link #checkInputSize} admits.
+	 */
+	public long levelSide(final long side, final int level) {
+		long n = side;
+		for (int l = 0; l < level; l++)
+			n = downsamplePadding == 0 ? (n + 1 - 3) / 2 + 1 : (n + 2L * downsamplePadding - 3) / 2 + 1;
+		return n;
+	}
+
+	/**
+	 * Refuses an input size the network cannot take (sides not multiples of {@link #downsamplingFactor()}), before
+	 * anything is allocated: libtorch would fail deep inside the up path with "Sizes of tensors must match".
+	 *
+	 * @param what names the input in the message, e.g. "the image /data/x.png"
+	 */
+	public void checkInputSize(final int height, final int width, final String what) {
+		final int f = downsamplingFactor();
+		if (height < 1 || width < 1 || height % f != 0 || width % f != 0) throw new IllegalArgumentException(what +
+			" is " + width + "×" + height + ", but this model's sides must be multiples of " + f + " (its " +
+			blockOutChannels.length + " down blocks halve the image " + (blockOutChannels.length - 1) +
+			" times); crop or pad it to " + Math.max(f, width / f * f) + "×" + Math.max(f, height / f * f));
+	}
+
 	public int width() {
 		return sampleSize == null ? -1 : sampleSize[1];
 	}
@@ -273,8 +317,8 @@ public final class UNet2DConfig {
 		}
 
 		ModelConfigException bad(final String key, final String expected) {
-			return new ModelConfigException(source + ": config key '" + key + "' has value " + o.get(key) + "; " +
-				expected);
+			return new ModelConfigException(source + ": config key '" + key + "' has value " + Echo.of(o.get(key)) +
+				"; " + expected);
 		}
 
 		private JsonPrimitive primitive(final String key) {
@@ -284,16 +328,10 @@ public final class UNet2DConfig {
 
 		int integer(final String key, final int min, final int dflt) throws ModelConfigException {
 			if (!o.has(key)) return dflt;
-			final JsonPrimitive p = primitive(key);
-			try {
-				if (p == null || !p.isNumber()) throw new NumberFormatException();
-				final int v = p.getAsBigDecimal().intValueExact();
-				if (v < min) throw bad(key, "expected an integer ≥ " + min);
-				return v;
-			}
-			catch (final NumberFormatException | ArithmeticException e) {
-				throw bad(key, "expected an integer ≥ " + min);
-			}
+			final Integer v = JsonInput.integer(o.get(key));
+			if (v == null || v < min) throw bad(key, min == Integer.MIN_VALUE ? "expected an integer" :
+				"expected an integer ≥ " + min);
+			return v;
 		}
 
 		Integer optionalInteger(final String key, final Integer dflt) throws ModelConfigException {
@@ -304,10 +342,8 @@ public final class UNet2DConfig {
 
 		double number(final String key, final double dflt) throws ModelConfigException {
 			if (!o.has(key)) return dflt;
-			final JsonPrimitive p = primitive(key);
-			if (p == null || !p.isNumber()) throw bad(key, "expected a number");
-			final double v = p.getAsDouble();
-			if (!Double.isFinite(v)) throw bad(key, "expected a finite number");
+			final Double v = JsonInput.finiteNumber(o.get(key));
+			if (v == null) throw bad(key, "expected a finite number");
 			return v;
 		}
 
@@ -335,6 +371,7 @@ public final class UNet2DConfig {
 			if (!o.has(key)) return dflt;
 			final JsonElement e = o.get(key);
 			if (!e.isJsonArray()) throw bad(key, "expected a list of block type names");
+			if (e.getAsJsonArray().size() > MAX_LEVELS) throw bad(key, "expected at most " + MAX_LEVELS + " blocks");
 			final List<String> out = new ArrayList<>();
 			for (final JsonElement x : e.getAsJsonArray()) {
 				if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isString()) throw bad(key,
@@ -352,15 +389,10 @@ public final class UNet2DConfig {
 			if (a.size() == 0 || a.size() > 64) throw bad(key, "expected 1 to 64 integers");
 			final int[] out = new int[a.size()];
 			for (int i = 0; i < out.length; i++) {
-				try {
-					final JsonElement x = a.get(i);
-					if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isNumber()) throw new NumberFormatException();
-					out[i] = x.getAsBigDecimal().intValueExact();
-				}
-				catch (final NumberFormatException | ArithmeticException ex) {
-					throw bad(key, "expected a list of integers");
-				}
-				if (out[i] < min) throw bad(key, "expected integers ≥ " + min);
+				final Integer v = JsonInput.integer(a.get(i));
+				if (v == null) throw bad(key, "expected a list of integers");
+				if (v < min) throw bad(key, "expected integers ≥ " + min);
+				out[i] = v;
 			}
 			return out;
 		}
