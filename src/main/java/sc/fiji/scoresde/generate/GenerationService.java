@@ -54,7 +54,8 @@ public final class GenerationService {
 		final Sampler sampler = request.samplerOptions().create(model.schedulerConfig());
 		final long seed = pickSeed(request.seed);
 		final Shape shape = new Shape(request.batch, c.inChannels, c.height(), c.width());
-		final int perCall = MemoryCheck.imagesPerCall(c, request.batch, model.device(), hooks.log);
+		final int perCall = MemoryCheck.imagesPerCall(c, c.height(), c.width(), "sample_size in " + model.folder()
+			.unetConfigFile, request.batch, model.device(), hooks.log);
 		final SamplingControl control = new SamplingControl().listener(hooks.progress).cancelledWhen(hooks.cancelled)
 			.observer(hooks.observer);
 		acquireGenerator(hooks);

@@ -17,12 +17,22 @@ public final class MemoryCheck {
 
 	private MemoryCheck() {}
 
-	/** Bytes of activations one network call on one image keeps alive. */
+	/** Bytes of activations one network call on one image of the config's sample_size keeps alive. */
 	public static long bytesPerImage(final UNet2DConfig c) {
+		if (c.sampleSize == null) throw new IllegalArgumentException("the config has no sample_size; give the " +
+			"image size");
+		return (long) Math.min(Long.MAX_VALUE, bytesPerImage(c, c.height(), c.width()));
+	}
+
+	/**
+	 * Bytes of activations one network call on one height×width image keeps alive, in double: a hostile size makes
+	 * it astronomically large, never negative.
+	 */
+	public static double bytesPerImage(final UNet2DConfig c, final int height, final int width) {
 		final int levels = c.blockOutChannels.length;
 		double floats = 0;
 		for (int l = 0; l < levels; l++) {
-			final double pixels = Math.ceil(c.height() / Math.pow(2, l)) * Math.ceil(c.width() / Math.pow(2, l));
+			final double pixels = (double) c.levelSide(height, l) * c.levelSide(width, l);
 			final double channels = c.blockOutChannels[l];
 			// down: layers_per_block resnets (+ one that resamples); up: one more resnet on concatenated input
 			final double resnets = c.layersPerBlock + 1 + (c.layersPerBlock + 1) * 1.5 + 1;
@@ -30,13 +40,13 @@ public final class MemoryCheck {
 			final boolean attention = c.downBlockTypes.get(l).contains("Attn") || c.upBlockTypes.get(levels - 1 - l)
 				.contains("Attn");
 			if (attention) {
-				final int heads = c.attentionHeadDim == null ? 1 : (int) Math.max(1, channels / c.attentionHeadDim);
+				final double heads = c.attentionHeadDim == null ? 1 : Math.max(1, channels / c.attentionHeadDim);
 				floats += (c.layersPerBlock + 2) * (8 * channels * pixels + 3.0 * heads * pixels * pixels);
 			}
 		}
 		// blocks free their intermediates when they return (UNet2DModel); calibrated against bench-scaling, this
 		// estimate is 1–2× the measured peak (docs/scaling.txt)
-		return (long) (floats * 4 * 0.5);
+		return floats * 4 * 0.5;
 	}
 
 	/** Physical memory of this machine, or of the GPU when the device is one (−1 when unknown). */
@@ -59,29 +69,41 @@ public final class MemoryCheck {
 	}
 
 	/**
-	 * The number of images per network call: the whole batch when it fits in half the device's memory, fewer when not;
-	 * an error when not even one image fits.
+	 * The number of images per network call on height×width inputs (the config's sample_size for generation, the
+	 * user's image for restoration and likelihood): the whole batch when it fits in half the device's memory, fewer
+	 * when not; an error, before anything is allocated, when the network cannot take that size or not even one image
+	 * fits.
+	 *
+	 * @param what names the input in messages, e.g. "the image /data/x.png"
 	 */
-	public static int imagesPerCall(final UNet2DConfig c, final int batch, final Device device,
-		final Consumer<String> log)
+	public static int imagesPerCall(final UNet2DConfig c, final int height, final int width, final String what,
+		final int batch, final Device device, final Consumer<String> log)
 	{
-		return imagesPerCall(bytesPerImage(c), batch, deviceMemory(device), device.toString(), c, log);
+		c.checkInputSize(height, width, what);
+		return imagesPerCall(bytesPerImage(c, height, width), batch, deviceMemory(device), device.toString(), height,
+			width, log);
 	}
 
-	static int imagesPerCall(final long perImage, final int batch, final long memory, final String device,
-		final UNet2DConfig c, final Consumer<String> log)
+	static int imagesPerCall(final double perImage, final int batch, final long memory, final String device,
+		final int height, final int width, final Consumer<String> log)
 	{
 		if (memory <= 0) return batch;
 		if (perImage > memory) throw new IllegalArgumentException(String.format(Locale.ROOT,
-			"a network call on one %d×%d image of this model needs about %.1f GB, more than the %.1f GB of %s; " +
-				"refusing before allocating (use a smaller sample_size or a larger device)", c.height(), c.width(),
-			perImage / 1e9, memory / 1e9, device));
-		final long fit = Math.max(1, memory / 2 / Math.max(1, perImage));
+			"a network call on one %d×%d image of this model needs about %s, more than the %s of %s; " +
+				"refusing before allocating (use a smaller image or sample_size, or a larger device)", width, height,
+			gigabytes(perImage), gigabytes(memory), device));
+		final long fit = (long) Math.max(1, Math.floor(memory / 2.0 / Math.max(1, perImage)));
 		if (fit < batch) {
-			log.accept(String.format(Locale.ROOT, "network calls take %d of the %d images at a time to fit the %.1f GB" +
-				" of %s (about %.2f GB per image)", fit, batch, memory / 1e9, device, perImage / 1e9));
+			log.accept(String.format(Locale.ROOT, "network calls take %d of the %d images at a time to fit the %s" +
+				" of %s (about %s per image)", fit, batch, gigabytes(memory), device, gigabytes(perImage)));
 			return (int) fit;
 		}
 		return batch;
+	}
+
+	/** "3.2 GB", "0.05 GB"; a hostile size gives "more than a million GB", not twenty digits. */
+	static String gigabytes(final double bytes) {
+		if (!(bytes < 1e15)) return "more than a million GB";
+		return String.format(Locale.ROOT, bytes < 1e8 ? "%.2f GB" : "%.1f GB", bytes / 1e9);
 	}
 }

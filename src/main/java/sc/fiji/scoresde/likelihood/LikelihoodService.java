@@ -156,7 +156,8 @@ public final class LikelihoodService {
 		final int copies = request.divergence == ProbabilityFlow.Divergence.EXACT ? d : request.probes;
 		int batch = Math.min(request.batch, images.length);
 		// the backward pass keeps the forward's activations: count a row of a call with autograd as three
-		final int rows = MemoryCheck.imagesPerCall(c, 3 * copies * batch, model.device(), line -> {}) / 3;
+		final int rows = MemoryCheck.imagesPerCall(c, height, width, "the image", 3 * copies * batch, model.device(),
+			line -> {}) / 3;
 		if (rows < copies * batch) {
 			batch = Math.max(1, rows / copies);
 			hooks.log.accept("likelihood: " + batch + " image(s) per solve to fit the device's memory");
@@ -244,7 +245,8 @@ public final class LikelihoodService {
 		final int d = c.inChannels * height * width;
 		if (a.length != d || b.length != d) throw new IllegalArgumentException("the two images must be " + d +
 			" values each");
-		final int perSolve = Math.max(1, Math.min(8, MemoryCheck.imagesPerCall(c, 8, model.device(), line -> {})));
+		final int perSolve = Math.max(1, Math.min(8, MemoryCheck.imagesPerCall(c, height, width, "the images", 8, model
+			.device(), line -> {})));
 		final int solves = 1 + (frames + perSolve - 1) / perSolve;
 		final int[] solve = { 0 };
 		final SamplingListener outer = hooks.progress;

@@ -86,7 +86,7 @@ public final class RestorationService {
 		final long seed = GenerationService.pickSeed(request.sampling.seed);
 		final int total = n * (request.task == Restoration.Task.DENOISE && request.posteriorMean ? 1
 			: request.sampling.batch);
-		final int perCall = MemoryCheck.imagesPerCall(c, total, model.device(), hooks.log);
+		final int perCall = MemoryCheck.imagesPerCall(c, height, width, "the image", total, model.device(), hooks.log);
 		final SamplingControl control = new SamplingControl().listener(hooks.progress).cancelledWhen(hooks.cancelled);
 		TorchNoise.GENERATOR_LOCK.lock();
 		try (NDManager run = NDManager.newBaseManager(model.device(), Engines.PYTORCH)) {

@@ -178,11 +178,9 @@ class ReliabilityTest {
 	@Test
 	void bigBatchesAreSplitToFitMemory() {
 		final List<String> log = new CopyOnWriteArrayList<>();
-		final sc.fiji.scoresde.model.UNet2DConfig c = new sc.fiji.scoresde.model.UNet2DConfig();
-		c.sampleSize = new int[] { 256, 256 };
-		assertEquals(4, MemoryCheck.imagesPerCall(1L << 30, 16, 8L << 30, "cpu", c, log::add));
+		assertEquals(4, MemoryCheck.imagesPerCall(1L << 30, 16, 8L << 30, "cpu", 256, 256, log::add));
 		assertTrue(log.get(0).contains("4 of the 16 images"), log.toString());
-		assertEquals(16, MemoryCheck.imagesPerCall(1L << 20, 16, 8L << 30, "cpu", c, log::add));
+		assertEquals(16, MemoryCheck.imagesPerCall(1L << 20, 16, 8L << 30, "cpu", 256, 256, log::add));
 	}
 
 	@Test
