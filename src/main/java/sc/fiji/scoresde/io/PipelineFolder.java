@@ -3,8 +3,6 @@ package sc.fiji.scoresde.io;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import sc.fiji.scoresde.errors.JsonInput;
 import sc.fiji.scoresde.model.ModelConfigException;
 import sc.fiji.scoresde.model.UNet2DConfig;
 import sc.fiji.scoresde.sampling.SchedulerConfig;
@@ -81,10 +80,8 @@ public final class PipelineFolder {
 		final Path index = root.resolve("model_index.json");
 		final JsonObject o = parseObject(index);
 		final JsonElement cls = o.get("_class_name");
-		if (cls != null && !(cls.isJsonPrimitive() && cls.getAsString().equals("ScoreSdeVePipeline"))) {
-			throw new ModelFormatException(index + ": _class_name is " + cls +
-				"; only ScoreSdeVePipeline folders are supported");
-		}
+		if (cls != null && !"ScoreSdeVePipeline".equals(JsonInput.string(cls))) throw new ModelFormatException(index +
+			": _class_name is " + JsonInput.kind(cls) + "; only ScoreSdeVePipeline folders are supported");
 		String component = null;
 		for (final String c : new String[] { "unet", "model" }) {
 			if (o.has(c)) {
@@ -114,11 +111,11 @@ public final class PipelineFolder {
 	{
 		final JsonElement e = o.get(name);
 		if (!e.isJsonArray() || e.getAsJsonArray().size() != 2) throw new ModelFormatException(index +
-			": component '" + name + "' is " + e + " (expected [library, class])");
+			": component '" + name + "' is " + JsonInput.kind(e) + " (expected [library, class], e.g. [\"diffusers\", \"" +
+			expectedClass + "\"])");
 		final JsonArray a = e.getAsJsonArray();
-		final String cls = a.get(1).isJsonPrimitive() ? a.get(1).getAsString() : String.valueOf(a.get(1));
-		if (!cls.equals(expectedClass)) throw new ModelFormatException(index + ": component '" + name + "' is a " + cls +
-			", only " + expectedClass + " is supported");
+		if (!expectedClass.equals(JsonInput.string(a.get(1)))) throw new ModelFormatException(index + ": component '" +
+			name + "' has the class " + JsonInput.kind(a.get(1)) + ", only " + expectedClass + " is supported");
 	}
 
 	private static PipelineFolder fromUNetFolder(final Path root, final Path unetDir, final Path schedulerConfig,
@@ -157,18 +154,17 @@ public final class PipelineFolder {
 	static String readJson(final Path file) throws IOException {
 		final long size = Files.size(file);
 		if (size > MAX_JSON_BYTES) throw new ModelFormatException(file + " has " + size +
-			" bytes, too large for a config file");
+			" bytes, too large for a config file (at most " + MAX_JSON_BYTES + ")");
 		return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
 	}
 
 	private static JsonObject parseObject(final Path file) throws IOException {
+		final String text = readJson(file);
 		try {
-			final JsonElement e = JsonParser.parseString(readJson(file));
-			if (!e.isJsonObject()) throw new ModelFormatException(file + " is not a JSON object");
-			return e.getAsJsonObject();
+			return JsonInput.parseObject(text, file.toString());
 		}
-		catch (final JsonParseException | StackOverflowError e) {
-			throw new ModelFormatException(file + " is not valid JSON (" + e.getMessage() + ")");
+		catch (final IllegalArgumentException e) {
+			throw new ModelFormatException(e.getMessage());
 		}
 	}
 
