@@ -26,6 +26,7 @@ import java.util.function.Consumer;
 
 import sc.fiji.scoresde.generate.DeviceChoice;
 import sc.fiji.scoresde.generate.Engines;
+import sc.fiji.scoresde.errors.JsonInput;
 import sc.fiji.scoresde.io.AtomicFiles;
 import sc.fiji.scoresde.io.HostTensor;
 import sc.fiji.scoresde.io.ModelFormatException;
@@ -169,6 +170,24 @@ public final class Trainer {
 		}
 	}
 
+	/**
+	 * A resumed run's options come from its checkpoint, and training/options.json is their readable copy, rewritten
+	 * when the run goes on; a copy that is no longer a JSON object means the run folder was damaged or edited by
+	 * hand, which should not pass unnoticed.
+	 */
+	private static void checkOptionsFile(final Path file) throws IOException {
+		if (!Files.exists(file)) return;
+		if (!Files.isRegularFile(file) || Files.size(file) > 1 << 20) throw new ModelFormatException(file + " is not " +
+			"the small options file a training run writes; restore it or delete it (the checkpoint keeps the options)");
+		try {
+			JsonInput.parseObject(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+		}
+		catch (final IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+			throw new ModelFormatException((e instanceof IllegalArgumentException ? e.getMessage() : file +
+				" is not UTF-8 text") + "; restore it or delete it to resume (the checkpoint keeps the options)");
+		}
+	}
+
 	/** The seed of step k's draws: a SplitMix64 finaliser of (seed, k). */
 	static long stepSeed(final long seed, final long step) {
 		long z = seed + 0x9E3779B97F4A7C15L * (step + 1);
@@ -187,6 +206,7 @@ public final class Trainer {
 		if (o.resume) {
 			if (!Files.isRegularFile(checkpoint)) throw new IllegalArgumentException("nothing to resume: " +
 				checkpoint + " does not exist");
+			checkOptionsFile(output.resolve("training").resolve("options.json"));
 			resumed = TrainingCheckpoint.read(checkpoint);
 		}
 		else {
@@ -242,8 +262,8 @@ public final class Trainer {
 		scheduler.validate("training");
 		if (resumed != null) {
 			// a resumed run keeps the loss it was started with
-			o.weighting = resumed.option("weighting") != null ? resumed.option("weighting") : "paper";
-			o.sigmaData = resumed.option("sigma_data") != null ? Double.parseDouble(resumed.option("sigma_data")) : 0;
+			o.weighting = resumed.weighting().name().toLowerCase(Locale.ROOT);
+			o.sigmaData = resumed.sigmaData();
 		}
 		final DenoisingScoreMatching.Weighting weighting = DenoisingScoreMatching.Weighting.parse(o.weighting);
 		if (weighting == DenoisingScoreMatching.Weighting.EDM && o.sigmaData == 0) {

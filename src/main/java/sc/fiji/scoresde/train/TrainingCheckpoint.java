@@ -3,15 +3,21 @@ package sc.fiji.scoresde.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import sc.fiji.scoresde.errors.Echo;
+import sc.fiji.scoresde.errors.JsonInput;
 import sc.fiji.scoresde.io.HostTensor;
 import sc.fiji.scoresde.io.ModelFormatException;
 import sc.fiji.scoresde.io.SafeTensors;
@@ -33,15 +39,19 @@ public final class TrainingCheckpoint {
 	private final Map<String, String> metadata;
 	private final UNet2DConfig unetConfig;
 	private final SchedulerConfig scheduler;
+	/** the options the run was started with, as {@link TrainingOptions#toJson} wrote them */
+	private final JsonObject options;
 
 	private TrainingCheckpoint(final Path file, final Map<String, HostTensor> tensors,
-		final Map<String, String> metadata, final UNet2DConfig unetConfig, final SchedulerConfig scheduler)
+		final Map<String, String> metadata, final UNet2DConfig unetConfig, final SchedulerConfig scheduler,
+		final JsonObject options)
 	{
 		this.file = file;
 		this.tensors = tensors;
 		this.metadata = metadata;
 		this.unetConfig = unetConfig;
 		this.scheduler = scheduler;
+		this.options = options;
 	}
 
 	static void write(final Path file, final UNet2DModel unet, final Ema ema, final Adam adam, final int steps,
@@ -77,10 +87,10 @@ public final class TrainingCheckpoint {
 	public static TrainingCheckpoint read(final Path file) throws IOException {
 		final Map<String, String> metadata = SafeTensors.readHeader(file).metadata;
 		if (!Trainer.CHECKPOINT_FORMAT.equals(metadata.get("format"))) throw new ModelFormatException(file +
-			": not a training checkpoint of this tool (metadata 'format' is " + metadata.get("format") +
+			": not a training checkpoint of this tool (metadata 'format' is " + Echo.of(metadata.get("format")) +
 			", expected '" + Trainer.CHECKPOINT_FORMAT + "')");
 		for (final String key : new String[] { "steps", "adam_updates", "ema_updates", "unet_config",
-			"scheduler_config" })
+			"scheduler_config", "options" })
 			if (!metadata.containsKey(key)) throw new ModelFormatException(file + ": checkpoint metadata lacks '" + key +
 				"'");
 		final UNet2DConfig config;
@@ -97,22 +107,35 @@ public final class TrainingCheckpoint {
 		catch (final IllegalArgumentException e) {
 			throw new ModelFormatException(e.getMessage(), e);
 		}
-		final TrainingCheckpoint c = new TrainingCheckpoint(file, SafeTensors.read(file), metadata, config, scheduler);
-		c.count("steps");
-		c.count("adam_updates");
-		c.count("ema_updates");
-		return c;
+		if (config.sampleSize == null || config.height() != config.width()) throw new ModelFormatException(file +
+			" (unet_config): sample_size is " + (config.sampleSize == null ? "missing" : Arrays.toString(config
+				.sampleSize)) + "; a training checkpoint of this tool holds the square crop side it trains on");
+		final JsonObject options;
+		try {
+			options = JsonInput.parseObject(metadata.get("options"), file + " (options)");
+		}
+		catch (final IllegalArgumentException e) {
+			throw new ModelFormatException(e.getMessage() + "; the run's loss settings are unknown, so it cannot be " +
+				"resumed");
+		}
+		weighting(file, options);
+		sigmaData(file, options);
+		for (final String key : new String[] { "steps", "adam_updates", "ema_updates" })
+			count(file, metadata, key);
+		return new TrainingCheckpoint(file, SafeTensors.read(file), metadata, config, scheduler, options);
 	}
 
-	private long count(final String key) throws ModelFormatException {
+	private static long count(final Path file, final Map<String, String> metadata, final String key)
+		throws ModelFormatException
+	{
 		try {
 			final long v = Long.parseLong(metadata.get(key));
 			if (v < 0 || v > Integer.MAX_VALUE) throw new NumberFormatException();
 			return v;
 		}
 		catch (final NumberFormatException e) {
-			throw new ModelFormatException(file + ": checkpoint metadata '" + key + "' is not a step count: " + metadata
-				.get(key));
+			throw new ModelFormatException(file + ": checkpoint metadata '" + key + "' is not a step count: " + Echo.of(
+				metadata.get(key)));
 		}
 	}
 
@@ -143,15 +166,51 @@ public final class TrainingCheckpoint {
 
 	/** A value of the options the run was started with, as text; null when the checkpoint's options lack it. */
 	public String option(final String key) {
-		final String json = metadata.get("options");
-		if (json == null) return null;
+		final JsonElement v = options.get(key);
+		return v == null || v.isJsonNull() ? null : v.isJsonPrimitive() ? v.getAsString() : v.toString();
+	}
+
+	/** The loss weighting the run was started with: "paper" for runs from before the option existed. */
+	public DenoisingScoreMatching.Weighting weighting() {
 		try {
-			final com.google.gson.JsonElement v = com.google.gson.JsonParser.parseString(json).getAsJsonObject().get(key);
-			return v == null || v.isJsonNull() ? null : v.getAsString();
+			return weighting(file, options);
 		}
-		catch (final RuntimeException e) {
-			return null;
+		catch (final ModelFormatException e) {
+			throw new IllegalStateException(e); // checked by read
 		}
+	}
+
+	private static DenoisingScoreMatching.Weighting weighting(final Path file, final JsonObject options)
+		throws ModelFormatException
+	{
+		final JsonElement v = options.get("weighting");
+		if (v == null) return DenoisingScoreMatching.Weighting.PAPER;
+		try {
+			return DenoisingScoreMatching.Weighting.parse(JsonInput.string(v));
+		}
+		catch (final IllegalArgumentException e) {
+			throw new ModelFormatException(file + " (options): 'weighting' is " + JsonInput.kind(v) +
+				"; expected \"paper\" or \"edm\"");
+		}
+	}
+
+	/** σ_data of the edm weighting the run was started with (0: from the data), 0 for runs from before the option. */
+	public double sigmaData() {
+		try {
+			return sigmaData(file, options);
+		}
+		catch (final ModelFormatException e) {
+			throw new IllegalStateException(e); // checked by read
+		}
+	}
+
+	private static double sigmaData(final Path file, final JsonObject options) throws ModelFormatException {
+		final JsonElement v = options.get("sigma_data");
+		if (v == null) return 0;
+		final Double d = JsonInput.finiteNumber(v);
+		if (d == null || d < 0) throw new ModelFormatException(file + " (options): 'sigma_data' is " + JsonInput.kind(
+			v) + "; expected a finite number ≥ 0");
+		return d;
 	}
 
 	/** The tensors under a prefix, keys without it. */

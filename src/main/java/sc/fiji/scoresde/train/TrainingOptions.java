@@ -4,6 +4,10 @@ import com.google.gson.JsonObject;
 
 import java.util.Locale;
 
+import sc.fiji.scoresde.errors.Echo;
+import sc.fiji.scoresde.errors.InvalidOptionException;
+import sc.fiji.scoresde.sampling.SchedulerConfig;
+
 /** What a training run is asked to do; the CLI and the Fiji command fill it, {@link Trainer} checks and runs it. */
 public final class TrainingOptions {
 
@@ -53,12 +57,19 @@ public final class TrainingOptions {
 		check(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be positive, got " +
 			learningRate);
 		check(emaDecay >= 0 && emaDecay < 1, "EMA decay must be in [0, 1), got " + emaDecay);
-		check(sigmaMin > 0 && Double.isFinite(sigmaMin), "sigma_min must be positive, got " + sigmaMin);
-		check(sigmaMax == 0 || sigmaMax > sigmaMin && Double.isFinite(sigmaMax), "sigma_max must be 0 (from the " +
-			"data) or above sigma_min, got " + sigmaMax);
+		check(sigmaMin >= SchedulerConfig.MIN_SIGMA && sigmaMin < SchedulerConfig.MAX_SIGMA, "sigma_min must be " +
+			"between " + SchedulerConfig.MIN_SIGMA + " and " + SchedulerConfig.MAX_SIGMA + ", got " + sigmaMin);
+		check(sigmaMax == 0 || sigmaMax > sigmaMin && sigmaMax <= SchedulerConfig.MAX_SIGMA, "sigma_max must be 0 " +
+			"(from the data) or above sigma_min and at most " + SchedulerConfig.MAX_SIGMA + ", got " + sigmaMax);
 		check(eps > 0 && eps < 1, "eps must be in (0, 1), got " + eps);
 		check(checkpointEvery >= 1, "checkpoint interval must be at least 1 step, got " + checkpointEvery);
-		DenoisingScoreMatching.Weighting.parse(weighting);
+		try {
+			DenoisingScoreMatching.Weighting.parse(weighting);
+		}
+		catch (final IllegalArgumentException e) {
+			throw new InvalidOptionException("loss weighting " + Echo.quoted(weighting) +
+				" is not one of paper, edm");
+		}
 		check(sigmaData >= 0 && Double.isFinite(sigmaData), "sigma_data must be 0 (from the data) or positive, got " +
 			sigmaData);
 		check(!(resume && init != null), "resume continues the output folder's run; it cannot start from another " +
@@ -68,7 +79,7 @@ public final class TrainingOptions {
 	}
 
 	private static void check(final boolean ok, final String message) {
-		if (!ok) throw new IllegalArgumentException(message);
+		if (!ok) throw new InvalidOptionException(message);
 	}
 
 	/** The options as JSON, kept with checkpoints and in {@code training/options.json}. */
