@@ -270,6 +270,10 @@ public final class UNet2DConfig {
 		return sampleSize == null ? -1 : sampleSize[0];
 	}
 
+	public int width() {
+		return sampleSize == null ? -1 : sampleSize[1];
+	}
+
 	/** 2^(levels − 1): every down block but the last halves the image, so input sides must be multiples of this. */
 	public int downsamplingFactor() {
 		return 1 << (blockOutChannels.length - 1);
@@ -301,9 +305,6 @@ public final class UNet2DConfig {
 			" times); crop or pad it to " + Math.max(f, width / f * f) + "×" + Math.max(f, height / f * f));
 	}
 
-	public int width() {
-		return sampleSize == null ? -1 : sampleSize[1];
-	}
 
 	/** Typed access with messages that name the key and the value found. */
 	private static final class Reader {

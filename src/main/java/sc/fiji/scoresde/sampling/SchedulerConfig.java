@@ -94,8 +94,10 @@ public final class SchedulerConfig {
 			"; expected " + text(min) + " to " + text(max));
 	}
 
+	/** 100000, 0.15, 0.000001, 1E+308: as short as the value allows, never "1.0E-6". */
 	private static String text(final double v) {
-		return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+		if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+		return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toString();
 	}
 
 	private static double number(final JsonObject o, final String key, final double dflt, final String source,
