@@ -75,4 +75,49 @@ want snr-option && run snr-option generate --steps 2 --snr 1e30 --quiet --output
 want likelihood-big && run likelihood-big likelihood --model "$dir/no-sample-size" --quiet --images "$dir/big.png"
 want inpaint-big && run inpaint-big inpaint --model "$dir/no-sample-size" --steps 2 --rect 0,0,8,8 --quiet --output "$dir/i.png" --image "$dir/big.png"
 want inpaint-odd && run inpaint-odd inpaint --model "$dir/no-sample-size" --steps 2 --rect 0,0,8,8 --quiet --output "$dir/i.png" --image "$dir/odd.png"
+# train --resume on a 2-step run (tiny test architecture, eight 8×8 squares) whose checkpoint or options are damaged
+if want train-options-not-json || want train-options-file || want train-sigma-data-text || want train-scheduler-sigma; then
+	python3 - "$dir/squares" <<'PY'
+import os, struct, sys, zlib
+os.makedirs(sys.argv[1], exist_ok=True)
+def png(path, w, h, rows):
+    raw = b"".join(b"\x00" + bytes(r) for r in rows)
+    def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+for k in range(8):
+    png(f"{sys.argv[1]}/s{k}.png", 8, 8, [[255 if (x + k) % 8 < 4 and y > k % 4 else 0 for x in range(8)] for y in range(8)])
+PY
+	arch="$here/src/test/resources/configs/tiny-train/config.json"
+	trainopts=(--data "$dir/squares" --architecture "$arch" --batch 4 --device cpu --quiet)
+	rm -rf "$dir/run"
+	"$cli" train "${trainopts[@]}" --steps 2 --output "$dir/run" >/dev/null 2>&1 || echo "training the 2-step run failed"
+	# rewrites one metadata entry of the checkpoint's safetensors header
+	meta() { python3 - "$1/training/checkpoint.safetensors" "$2" "$3" <<'PY'
+import json, struct, sys
+path, key, value = sys.argv[1:]
+data = open(path, "rb").read()
+n = struct.unpack("<Q", data[:8])[0]
+header = json.loads(data[8:8 + n])
+header["__metadata__"][key] = value
+text = json.dumps(header).encode()
+text += b" " * (-len(text) % 8)
+open(path, "wb").write(struct.pack("<Q", len(text)) + text + data[8 + n:])
+PY
+	}
+	resume() { # case edit-function
+		want "$1" || return 0
+		rm -rf "$dir/$1"; cp -r "$dir/run" "$dir/$1"
+		"$2" "$dir/$1"
+		run "$1" train "${trainopts[@]}" --steps 4 --resume --output "$dir/$1"
+	}
+	options_not_json() { meta "$1" options '{"weighting": "edm", "sigma_data": 0.3'; }
+	sigma_data_text() { meta "$1" options '{"weighting": "edm", "sigma_data": "abc"}'; }
+	scheduler_sigma() { meta "$1" scheduler_config '{"sigma_max": 1e308, "sigma_min": 0.01}'; }
+	options_file() { echo '{"steps": 2, "batch": ' > "$1/training/options.json"; }
+	resume train-options-not-json options_not_json
+	resume train-sigma-data-text sigma_data_text
+	resume train-scheduler-sigma scheduler_sigma
+	resume train-options-file options_file
+fi
 exit 0
