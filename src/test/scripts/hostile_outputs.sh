@@ -2,7 +2,7 @@
 # Issue 24 (CLI part): runs score-sde on hostile output destinations, a non-finite model and out-of-range options,
 # and prints one line per case: name | exit code | first error line | seconds | peak KB | stderr line count, plus
 # what a failed write left behind.
-# Usage: src/test/sh/cli-output-faults.sh BIN/score-sde WORKDIR
+# Usage: src/test/scripts/hostile_outputs.sh BIN/score-sde WORKDIR
 #   JAR_GLOB: the jar whose bundled model is copied for the NaN case (default: /work/baseline's).
 # The tmpfs cases need root (skipped otherwise). Root ignores chmod, so the read-only folder is a read-only tmpfs
 # mount and the full disk a 40 KB tmpfs. Needs python3 with numpy for the NaN model.

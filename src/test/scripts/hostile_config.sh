@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the hostile model folders of issue 24 (config part) under $1 (default /tmp/config-faults) and runs the CLI
 # given as $2 (default: this worktree's bin/score-sde) on each, printing exit code, first error line, time and peak
-# memory. Usage: src/test/sh/config-faults.sh DIR [CLI] [CASE...]
+# memory. Usage: src/test/scripts/hostile_config.sh DIR [CLI] [CASE...]
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 dir="${1:-/tmp/config-faults}"
