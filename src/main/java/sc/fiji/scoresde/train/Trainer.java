@@ -24,9 +24,9 @@ import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import sc.fiji.scoresde.errors.JsonInput;
 import sc.fiji.scoresde.generate.DeviceChoice;
 import sc.fiji.scoresde.generate.Engines;
-import sc.fiji.scoresde.errors.JsonInput;
 import sc.fiji.scoresde.io.AtomicFiles;
 import sc.fiji.scoresde.io.HostTensor;
 import sc.fiji.scoresde.io.ModelFormatException;
@@ -177,14 +177,21 @@ public final class Trainer {
 	 */
 	private static void checkOptionsFile(final Path file) throws IOException {
 		if (!Files.exists(file)) return;
+		final String action = "; restore it or delete it to resume (the checkpoint keeps the options)";
 		if (!Files.isRegularFile(file) || Files.size(file) > 1 << 20) throw new ModelFormatException(file + " is not " +
-			"the small options file a training run writes; restore it or delete it (the checkpoint keeps the options)");
+			"the small options file a training run writes" + action);
+		final String text;
 		try {
-			JsonInput.parseObject(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+			text = Files.readString(file, StandardCharsets.UTF_8);
 		}
-		catch (final IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
-			throw new ModelFormatException((e instanceof IllegalArgumentException ? e.getMessage() : file +
-				" is not UTF-8 text") + "; restore it or delete it to resume (the checkpoint keeps the options)");
+		catch (final java.nio.charset.CharacterCodingException e) {
+			throw new ModelFormatException(file + " is not UTF-8 text" + action);
+		}
+		try {
+			JsonInput.parseObject(text, file.toString());
+		}
+		catch (final IllegalArgumentException e) {
+			throw new ModelFormatException(e.getMessage() + action);
 		}
 	}
 
