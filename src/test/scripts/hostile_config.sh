@@ -37,6 +37,8 @@ variant unet-is-array unet/config.json 'c = "[1, 2, 3]"'
 variant block-types-object unet/config.json 'c["down_block_types"] = {"a": 1}'
 variant index-component-null model_index.json 'c["unet"] = None'
 variant index-component-object model_index.json 'c["unet"] = ["diffusers", {"x": 1}]'
+variant index-not-json model_index.json 'c = json.dumps(c)[:-12]'
+variant correct-steps-100 scheduler/scheduler_config.json 'c["correct_steps"] = 100'
 
 python3 - "$dir/big.png" <<'PY'
 import struct, sys, zlib
@@ -47,6 +49,7 @@ def png(path, w, h):
         + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 png(sys.argv[1], 2048, 2048)
 png(sys.argv[1].replace("big", "odd"), 33, 33)
+png(sys.argv[1].replace("big", "small"), 28, 28)
 PY
 
 run() { # label args...
@@ -67,13 +70,14 @@ cases=("$@")
 gen() { want "$1" && run "$1" generate --model "$dir/$1" --steps 2 --batch 1 --seed 1 --quiet --output "$dir/$1-out.npy"; }
 for c in correct-steps-1e9 timesteps-1e9 sigma-max-1e308 snr-1e300 snr-string scheduler-3mb-number unet-3mb-number \
 	sample-size-33 no-sample-size downsample-padding-40 unet-is-array block-types-object index-component-null \
-	index-component-object; do gen $c; done
+	index-component-object index-not-json; do gen $c; done
 want correct-steps-option && run correct-steps-option generate --model "$model" \
 	--steps 2 --correct-steps 1000 --quiet --output "$dir/o.npy"
 want steps-0 && run steps-0 generate --steps 0 --quiet --output "$dir/o.npy"
 want snr-option && run snr-option generate --steps 2 --snr 1e30 --quiet --output "$dir/o.npy"
 want likelihood-big && run likelihood-big likelihood --model "$dir/no-sample-size" --quiet --images "$dir/big.png"
 want inpaint-big && run inpaint-big inpaint --model "$dir/no-sample-size" --steps 2 --rect 0,0,8,8 --quiet --output "$dir/i.png" --image "$dir/big.png"
+want calls-overflow && run calls-overflow inpaint --model "$dir/correct-steps-100" --steps 1000000 --resample 100 --rect 0,0,8,8 --quiet --output "$dir/i.png" --image "$dir/small.png"
 want inpaint-odd && run inpaint-odd inpaint --model "$dir/no-sample-size" --steps 2 --rect 0,0,8,8 --quiet --output "$dir/i.png" --image "$dir/odd.png"
 # train --resume on a 2-step run (tiny test architecture, eight 8×8 squares) whose checkpoint or options are damaged
 if want train-options-not-json || want train-options-file || want train-sigma-data-text || want train-scheduler-sigma; then

@@ -89,21 +89,25 @@ public final class MemoryCheck {
 	{
 		if (memory <= 0) return batch;
 		if (perImage > memory) throw new IllegalArgumentException(String.format(Locale.ROOT,
-			"a network call on one %d×%d image of this model needs about %s, more than the %s of %s; " +
+			"a network call on one %d×%d image of this model needs %s, more than the %s of %s; " +
 				"refusing before allocating (use a smaller image or sample_size, or a larger device)", width, height,
-			gigabytes(perImage), gigabytes(memory), device));
+			about(perImage), gigabytes(memory), device));
 		final long fit = (long) Math.max(1, Math.floor(memory / 2.0 / Math.max(1, perImage)));
 		if (fit < batch) {
 			log.accept(String.format(Locale.ROOT, "network calls take %d of the %d images at a time to fit the %s" +
-				" of %s (about %s per image)", fit, batch, gigabytes(memory), device, gigabytes(perImage)));
+				" of %s (%s per image)", fit, batch, gigabytes(memory), device, about(perImage)));
 			return (int) fit;
 		}
 		return batch;
 	}
 
-	/** "3.2 GB", "0.05 GB"; a hostile size gives "more than a million GB", not twenty digits. */
+	/** "3.2 GB", "0.05 GB". */
 	static String gigabytes(final double bytes) {
-		if (!(bytes < 1e15)) return "more than a million GB";
 		return String.format(Locale.ROOT, bytes < 1e8 ? "%.2f GB" : "%.1f GB", bytes / 1e9);
+	}
+
+	/** "about 3.2 GB" for an estimate; a hostile size gives "more than a million GB", not twenty digits. */
+	static String about(final double bytes) {
+		return bytes < 1e15 ? "about " + gigabytes(bytes) : "more than a million GB";
 	}
 }

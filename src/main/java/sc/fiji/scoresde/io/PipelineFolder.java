@@ -1,6 +1,5 @@
 package sc.fiji.scoresde.io;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
@@ -10,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import sc.fiji.scoresde.errors.Echo;
 import sc.fiji.scoresde.errors.JsonInput;
 import sc.fiji.scoresde.model.ModelConfigException;
 import sc.fiji.scoresde.model.UNet2DConfig;
@@ -113,9 +113,12 @@ public final class PipelineFolder {
 		if (!e.isJsonArray() || e.getAsJsonArray().size() != 2) throw new ModelFormatException(index +
 			": component '" + name + "' is " + JsonInput.kind(e) + " (expected [library, class], e.g. [\"diffusers\", \"" +
 			expectedClass + "\"])");
-		final JsonArray a = e.getAsJsonArray();
-		if (!expectedClass.equals(JsonInput.string(a.get(1)))) throw new ModelFormatException(index + ": component '" +
-			name + "' has the class " + JsonInput.kind(a.get(1)) + ", only " + expectedClass + " is supported");
+		final JsonElement second = e.getAsJsonArray().get(1);
+		final String cls = JsonInput.string(second);
+		if (cls == null) throw new ModelFormatException(index + ": component '" + name + "' has " + JsonInput.kind(
+			second) + " where its class name belongs (expected \"" + expectedClass + "\")");
+		if (!cls.equals(expectedClass)) throw new ModelFormatException(index + ": component '" + name + "' is a " +
+			Echo.quoted(cls) + ", only " + expectedClass + " is supported");
 	}
 
 	private static PipelineFolder fromUNetFolder(final Path root, final Path unetDir, final Path schedulerConfig,
