@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import sc.fiji.scoresde.generate.DeviceChoice;
 import sc.fiji.scoresde.generate.GenerationRequest;
+import sc.fiji.scoresde.sampling.SchedulerConfig;
 
 /**
  * The options of "Generate (VE)..." shared by the SciJava command and the ImageJ 1 bridge. The option keys are the
@@ -59,13 +60,14 @@ public final class GenerateOptions {
 	/** Checks every option; the message names the option, the value and what is allowed. */
 	public void validate() {
 		if (images < 1 || images > 4096) throw bad(KEY_IMAGES, images, "between 1 and 4096");
-		if (steps < 1 || steps > 1_000_000) throw bad(KEY_STEPS, steps, "between 1 and 1000000");
+		if (steps < 1 || steps > SchedulerConfig.MAX_STEPS) throw bad(KEY_STEPS, steps, "between 1 and " +
+			SchedulerConfig.MAX_STEPS);
 		if (seed < -1 || seed > sc.fiji.scoresde.sampling.TorchNoise.MAX_SEED) throw bad(KEY_SEED, seed,
 			"-1 (pick one) or between 0 and " + sc.fiji.scoresde.sampling.TorchNoise.MAX_SEED);
-		if (!(snr == -1 || (snr >= 0 && Double.isFinite(snr)))) throw bad(KEY_SNR, snr,
-			"-1 (the model's) or a number ≥ 0");
-		if (correctors < -1 || correctors > 100) throw bad(KEY_CORRECTORS, correctors,
-			"-1 (the model's) or between 0 and 100");
+		if (!(snr == -1 || (snr >= 0 && snr <= SchedulerConfig.MAX_SNR))) throw bad(KEY_SNR, snr,
+			"-1 (the model's) or between 0 and " + (int) SchedulerConfig.MAX_SNR);
+		if (correctors < -1 || correctors > SchedulerConfig.MAX_CORRECT_STEPS) throw bad(KEY_CORRECTORS, correctors,
+			"-1 (the model's) or between 0 and " + SchedulerConfig.MAX_CORRECT_STEPS);
 		try {
 			DeviceChoice.parse(device);
 		}

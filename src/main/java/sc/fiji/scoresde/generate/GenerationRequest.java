@@ -1,5 +1,7 @@
 package sc.fiji.scoresde.generate;
 
+import sc.fiji.scoresde.errors.InvalidOptionException;
+
 /**
  * What to generate: one batch of images from one seed, with the pipeline's sampling options. Serializable so that a
  * distributed run (the Spark job) can ship it to its executors.
@@ -51,16 +53,11 @@ public final class GenerationRequest implements java.io.Serializable {
 	}
 
 	public void validate() {
-		if (batch < 1 || batch > 4096) throw new IllegalArgumentException("batch " + batch +
+		if (batch < 1 || batch > 4096) throw new InvalidOptionException("batch " + batch +
 			" must be between 1 and 4096");
-		if (steps < 1 || steps > 1_000_000) throw new IllegalArgumentException("steps " + steps +
-			" must be between 1 and 1000000");
-		if (seed < -1 || seed > sc.fiji.scoresde.sampling.TorchNoise.MAX_SEED) throw new IllegalArgumentException(
+		if (seed < -1 || seed > sc.fiji.scoresde.sampling.TorchNoise.MAX_SEED) throw new InvalidOptionException(
 			"seed " + seed + " must be −1 (pick one) or between 0 and " + sc.fiji.scoresde.sampling.TorchNoise.MAX_SEED);
-		if (snr != null && !(snr >= 0 && Double.isFinite(snr))) throw new IllegalArgumentException("snr " + snr +
-			" must be a finite number ≥ 0");
-		if (correctSteps != null && (correctSteps < 0 || correctSteps > 100)) throw new IllegalArgumentException(
-			"correct steps " + correctSteps + " must be between 0 and 100");
+		// steps, snr and corrector steps: one set of limits, SamplerOptions' (the scheduler config's)
 		samplerOptions().validate();
 	}
 }
