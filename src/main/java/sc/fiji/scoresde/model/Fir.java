@@ -3,7 +3,6 @@ package sc.fiji.scoresde.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,8 +41,7 @@ final class Fir {
 		// Every channel as its own one-channel image, through one 1→4 convolution: a depthwise convolution with four
 		// outputs per group (groups = c, 4c outputs) is computed wrongly by libtorch 2.7.1's oneDNN on AVX-512 CPUs
 		// (UNetParityTest: up_blocks.1 off by 3.8 on an AMD EPYC with avx512f; right with ONEDNN_MAX_CPU_ISA=AVX2).
-		final NDArray phases = Conv2d.conv2d(x.reshape(n * c, 1, h, w), upKernel(), null, new Shape(1, 1), new Shape(1,
-			1), new Shape(1, 1), 1).singletonOrThrow();
+		final NDArray phases = Nn.conv2d(x.reshape(n * c, 1, h, w), upKernel(), null, 1, 1, 1);
 		OpStats.addFlops(2L * phases.getShape().size() * 4);
 		// (n·c, 4, h, w) with phase (a, b) at channel 2a + b → output pixel (2y + a, 2x + b)
 		return phases.reshape(n, c, 2, 2, h, w).transpose(0, 1, 4, 2, 5, 3).reshape(n, c, 2 * h, 2 * w);
@@ -55,8 +53,7 @@ final class Fir {
 
 	private NDArray downsample(final NDArray x) {
 		final long c = x.getShape().get(1);
-		final NDArray out = Conv2d.conv2d(x, downKernel(c), null, new Shape(2, 2), new Shape(1, 1), new Shape(1, 1),
-			(int) c).singletonOrThrow();
+		final NDArray out = Nn.conv2d(x, downKernel(c), null, 2, 1, (int) c);
 		OpStats.addFlops(2L * out.getShape().size() * 16);
 		return out;
 	}
