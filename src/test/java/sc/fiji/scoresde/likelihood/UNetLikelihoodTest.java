@@ -84,10 +84,11 @@ class UNetLikelihoodTest {
 					relative);
 				assertTrue(relative < 1e-3, "sigma " + sigma + ": autograd " + out[1][0] + ", finite differences " +
 					numeric);
-				// the score returned beside it is the plain network call's
+				// the score returned beside it is the plain network call's, up to float32 summation order: while
+				// autograd records, convolutions run on channels-last copies (Nn.conv2d, a oneDNN workaround)
 				final float[] plain = call(score, x, one, sigma);
 				for (int i = 0; i < plain.length; i++)
-					assertEquals(plain[i], out[0][i], 1e-5f * Math.max(1, Math.abs(plain[i])));
+					assertEquals(plain[i], out[0][i], 1e-3f * Math.max(1, Math.abs(plain[i])));
 			}
 	}
 
