@@ -23,7 +23,7 @@ import sc.fiji.scoresde.sampling.SchedulerConfig;
 public final class PipelineFolder {
 
 	static final String[] WEIGHT_NAMES = { "diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.bin" };
-	private static final long MAX_JSON_BYTES = 4L * 1024 * 1024;
+	private static final int MAX_JSON_BYTES = 4 * 1024 * 1024;
 
 	public final Path root;
 	public final Path unetConfigFile;
@@ -155,10 +155,7 @@ public final class PipelineFolder {
 	}
 
 	static String readJson(final Path file) throws IOException {
-		final long size = Files.size(file);
-		if (size > MAX_JSON_BYTES) throw new ModelFormatException(file + " has " + size +
-			" bytes, too large for a config file (at most " + MAX_JSON_BYTES + ")");
-		return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+		return new String(BoundedFiles.read(file, MAX_JSON_BYTES, ModelFormatException::new), StandardCharsets.UTF_8);
 	}
 
 	private static JsonObject parseObject(final Path file) throws IOException {

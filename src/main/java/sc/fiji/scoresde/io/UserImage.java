@@ -36,10 +36,8 @@ public final class UserImage {
 
 	public static UserImage read(final Path file) throws IOException {
 		if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no such image file");
-		final long size = Files.size(file);
-		if (size > 1L << 30) throw new ModelFormatException(file + ": " + size + " bytes is too large for one image");
 		final String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-		final byte[] data = Files.readAllBytes(file);
+		final byte[] data = readSmallFile(file);
 		return (name.endsWith(".npy") ? NpyReader.read(data, file.toString()) : decode(data, file.toString()))
 			.requireModelRange();
 	}
@@ -112,9 +110,9 @@ public final class UserImage {
 		return limit > 0 && all.size() > limit ? new java.util.ArrayList<>(all.subList(0, limit)) : all;
 	}
 
+	/** A regular file of at most 1 GiB (a FIFO or a link to a device is refused unread). */
 	private static byte[] readSmallFile(final Path path) throws IOException {
-		requireAtMostOneGib(path);
-		return Files.readAllBytes(path);
+		return BoundedFiles.read(path, 1 << 30, ModelFormatException::new);
 	}
 
 	private static void requireAtMostOneGib(final Path path) throws IOException {
