@@ -16,8 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import sc.fiji.scoresde.io.HostTensor;
-import sc.fiji.scoresde.io.SafeTensors;
+import sc.fiji.scoresde.model.HostTensor;
+import sc.fiji.scoresde.weights.SafeTensors;
 
 /**
  * Reference data made by running diffusers 0.25.0 / torch 1.13 on CPU (see each folder's README.json, copied from

@@ -12,19 +12,19 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import sc.fiji.scoresde.errors.Echo;
 import sc.fiji.scoresde.errors.InvalidOptionException;
-import sc.fiji.scoresde.generate.DefaultModel;
-import sc.fiji.scoresde.generate.DeviceChoice;
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.DefaultModel;
+import sc.fiji.scoresde.runtime.DeviceChoice;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
-import sc.fiji.scoresde.generate.ModelLocator;
+import sc.fiji.scoresde.runtime.LoadedModel;
+import sc.fiji.scoresde.runtime.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
 import sc.fiji.scoresde.sampling.SamplerOptions;
 import sc.fiji.scoresde.imagej.TiffStackWriter;
-import sc.fiji.scoresde.io.NpyWriter;
+import sc.fiji.scoresde.images.NpyWriter;
 import sc.fiji.scoresde.io.OutputTarget;
-import sc.fiji.scoresde.io.PngWriter;
+import sc.fiji.scoresde.images.PngWriter;
 
 /** {@code score-sde generate}: one batch from one seed, written as .png, .tif or .npy. */
 @Command(name = "generate", mixinStandardHelpOptions = true,

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import sc.fiji.scoresde.generate.DefaultModel;
-import sc.fiji.scoresde.io.PipelineFolder;
+import sc.fiji.scoresde.runtime.DefaultModel;
+import sc.fiji.scoresde.weights.PipelineFolder;
 import sc.fiji.scoresde.model.UNet2DModel;
 import sc.fiji.scoresde.sampling.SchedulerConfig;
 
@@ -26,7 +26,7 @@ final class InfoCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws Exception {
-		final Path path = sc.fiji.scoresde.generate.ModelLocator.locate(model, new DownloadBar(spec.commandLine()
+		final Path path = sc.fiji.scoresde.runtime.ModelLocator.locate(model, new DownloadBar(spec.commandLine()
 			.getErr()), spec.commandLine().getErr()::println);
 		final PipelineFolder folder = PipelineFolder.open(path, false);
 		final var out = spec.commandLine().getOut();

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import sc.fiji.scoresde.generate.Engines;
+import sc.fiji.scoresde.runtime.Engines;
 import sc.fiji.scoresde.restore.PosteriorBenchmark;
 import sc.fiji.scoresde.restore.Restoration;
 import sc.fiji.scoresde.sampling.SchedulerConfig;

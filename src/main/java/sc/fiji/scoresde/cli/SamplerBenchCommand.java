@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import sc.fiji.scoresde.generate.Engines;
+import sc.fiji.scoresde.runtime.Engines;
 import sc.fiji.scoresde.sampling.GaussianMixtureScore;
 import sc.fiji.scoresde.sampling.MixtureBenchmark;
 import sc.fiji.scoresde.sampling.Sampler;

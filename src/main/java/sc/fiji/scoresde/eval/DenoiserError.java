@@ -57,7 +57,7 @@ public final class DenoiserError {
 			}
 		final double meanRms = Math.sqrt(meanSq / ((double) n * dims));
 		final Row[] rows = new Row[sigmas.length];
-		try (NDManager base = NDManager.newBaseManager(device, sc.fiji.scoresde.generate.Engines.PYTORCH)) {
+		try (NDManager base = NDManager.newBaseManager(device, sc.fiji.scoresde.runtime.Engines.PYTORCH)) {
 			for (int s = 0; s < sigmas.length; s++) {
 				final Random random = new Random(seed + s);
 				double sq = 0;

@@ -3,10 +3,10 @@ package sc.fiji.scoresde.eval;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.sampling.SamplingListener;
 
 /** Many samples of a model, made in chunks: chunk i is one generation run with seed {@code seed + i}. */

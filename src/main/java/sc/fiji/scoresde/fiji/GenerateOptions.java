@@ -3,7 +3,7 @@ package sc.fiji.scoresde.fiji;
 import java.util.List;
 import java.util.Locale;
 
-import sc.fiji.scoresde.generate.DeviceChoice;
+import sc.fiji.scoresde.runtime.DeviceChoice;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.sampling.SchedulerConfig;
 
@@ -80,7 +80,7 @@ public final class GenerateOptions {
 			"one of " + sc.fiji.scoresde.sampling.SamplerOptions.NAMES);
 		if (!(tolerance > 0 && tolerance < 1)) throw bad(KEY_TOLERANCE, tolerance, "a number in (0, 1)");
 		if (!(churn >= 0 && Double.isFinite(churn))) throw bad(KEY_CHURN, churn, "a number ≥ 0");
-		if (!sc.fiji.scoresde.generate.ModelLocator.isAcceptable(model)) throw bad(KEY_MODEL, model,
+		if (!sc.fiji.scoresde.runtime.ModelLocator.isAcceptable(model)) throw bad(KEY_MODEL, model,
 			"an existing pipeline folder, UNet folder or weights file, a Hugging Face model id such as " +
 				"google/ncsnpp-celebahq-256, or empty for the bundled Fashion-MNIST model");
 	}

@@ -16,10 +16,10 @@ import org.scijava.plugin.Plugin;
 import org.scijava.task.Task;
 import org.scijava.task.TaskService;
 
-import sc.fiji.scoresde.generate.DefaultModel;
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.DefaultModel;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.imagej.ImgConversion;
 import sc.fiji.scoresde.sampling.SamplingCancelledException;
 
@@ -111,7 +111,7 @@ public class GenerateVeCommand extends DynamicCommand {
 		final Task task = taskService == null ? null : taskService.createTask("Score SDE VE: generating");
 		final long start = System.nanoTime();
 		try {
-			final Path modelPath = sc.fiji.scoresde.generate.ModelLocator.locate(o.model, CommandHooks.download(status), log::info);
+			final Path modelPath = sc.fiji.scoresde.runtime.ModelLocator.locate(o.model, CommandHooks.download(status), log::info);
 			final String modelName = o.model.trim().isEmpty() ? DefaultModel.NAME : o.model;
 			try (LoadedModel loaded = LoadedModel.load(modelPath, o.deviceChoice().resolve(log::info), log::warn)) {
 				final GenerationService.Hooks hooks = CommandHooks.create(this, log, status, task, "Score SDE VE");

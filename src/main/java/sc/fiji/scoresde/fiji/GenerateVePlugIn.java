@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.imagej.ImagePlusConversion;
 
 /**

@@ -7,7 +7,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import sc.fiji.scoresde.imagej.ImgInput;
-import sc.fiji.scoresde.io.UserImage;
+import sc.fiji.scoresde.images.UserImage;
 import sc.fiji.scoresde.restore.Restoration;
 import sc.fiji.scoresde.restore.RestorationService;
 

@@ -16,13 +16,13 @@ import org.scijava.plugin.Plugin;
 import org.scijava.task.Task;
 import org.scijava.task.TaskService;
 
-import sc.fiji.scoresde.generate.DeviceChoice;
-import sc.fiji.scoresde.generate.GeneratedImages;
-import sc.fiji.scoresde.generate.LoadedModel;
-import sc.fiji.scoresde.generate.ModelLocator;
+import sc.fiji.scoresde.runtime.DeviceChoice;
+import sc.fiji.scoresde.runtime.GeneratedImages;
+import sc.fiji.scoresde.runtime.LoadedModel;
+import sc.fiji.scoresde.runtime.ModelLocator;
 import sc.fiji.scoresde.imagej.ImgConversion;
 import sc.fiji.scoresde.imagej.ImgInput;
-import sc.fiji.scoresde.io.UserImage;
+import sc.fiji.scoresde.images.UserImage;
 import sc.fiji.scoresde.likelihood.LikelihoodService;
 import sc.fiji.scoresde.sampling.SamplingCancelledException;
 

@@ -80,11 +80,11 @@ public final class RestoreOptions {
 		if (resample < 0 || resample > 100) throw bad(KEY_RESAMPLE, resample, "between 0 and 100");
 		if (task == Restoration.Task.DENOISE && !(sigma == -1 || sigma > 0 && Double.isFinite(sigma))) throw bad(
 			KEY_SIGMA, sigma, "-1 (estimate it from the image) or a number > 0 in the [0, 1] range of the image");
-		if (!sc.fiji.scoresde.generate.ModelLocator.isAcceptable(model)) throw bad(KEY_MODEL, model,
+		if (!sc.fiji.scoresde.runtime.ModelLocator.isAcceptable(model)) throw bad(KEY_MODEL, model,
 			"an existing pipeline folder, UNet folder or weights file, a Hugging Face model id, or empty for the " +
 				"bundled Fashion-MNIST model");
 		try {
-			sc.fiji.scoresde.generate.DeviceChoice.parse(device);
+			sc.fiji.scoresde.runtime.DeviceChoice.parse(device);
 		}
 		catch (final IllegalArgumentException e) {
 			throw bad(KEY_DEVICE, device, "one of auto, cpu, gpu");
@@ -125,7 +125,7 @@ public final class RestoreOptions {
 		return GenerateOptions.OUTPUT_FLOAT.equals(output);
 	}
 
-	public sc.fiji.scoresde.generate.DeviceChoice deviceChoice() {
-		return sc.fiji.scoresde.generate.DeviceChoice.parse(device);
+	public sc.fiji.scoresde.runtime.DeviceChoice deviceChoice() {
+		return sc.fiji.scoresde.runtime.DeviceChoice.parse(device);
 	}
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutionException;
 
 import net.imglib2.img.Img;
 
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.imagej.ImagePlusConversion;
 import sc.fiji.scoresde.imagej.ImagePlusInput;
 import sc.fiji.scoresde.restore.Restoration;

@@ -1,5 +1,11 @@
 package sc.fiji.scoresde.generate;
 
+import sc.fiji.scoresde.runtime.BatchSplittingScoreModel;
+import sc.fiji.scoresde.runtime.Engines;
+import sc.fiji.scoresde.runtime.GeneratedImages;
+import sc.fiji.scoresde.runtime.LoadedModel;
+import sc.fiji.scoresde.runtime.MemoryCheck;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

@@ -6,7 +6,7 @@ import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 
 /**
  * Generated images as an ImageJ 1 stack: RGB slices for 3-channel models and 8-bit slices for 1-channel ones

@@ -5,7 +5,7 @@ import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 
 /** Generated images as ImgLib2 images of dimensions (X, Y, channel, image). */
 public final class ImgConversion {

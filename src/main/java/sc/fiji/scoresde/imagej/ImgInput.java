@@ -12,7 +12,7 @@ import net.imglib2.util.Intervals;
 import net.imglib2.util.Util;
 import net.imglib2.view.Views;
 
-import sc.fiji.scoresde.io.UserImage;
+import sc.fiji.scoresde.images.UserImage;
 
 /**
  * An ImgLib2 image given to inpaint, colorize, denoise or edit, as a {@link UserImage} in the model's [0, 1] range:
@@ -67,7 +67,7 @@ public final class ImgInput {
 		try {
 			return image.requireModelRange();
 		}
-		catch (final sc.fiji.scoresde.io.ModelFormatException e) {
+		catch (final sc.fiji.scoresde.errors.ModelFormatException e) {
 			throw new IllegalArgumentException(e.getMessage(), e);
 		}
 	}

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.io.AtomicFiles;
 
 /** Writes generated images as one ImageJ TIFF stack with ImageJ 1's own encoder, through a temporary file. */

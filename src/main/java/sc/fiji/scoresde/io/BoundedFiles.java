@@ -12,7 +12,7 @@ import java.util.function.Function;
  * until someone writes to it, and /dev/zero (or a link to it) never ends. Symbolic links are followed, and the
  * file they lead to must be regular too.
  */
-final class BoundedFiles {
+public final class BoundedFiles {
 
 	private BoundedFiles() {}
 
@@ -20,7 +20,7 @@ final class BoundedFiles {
 	 * The bytes of {@code file}, or {@code error} (given one sentence that names the file) when it is not a regular
 	 * file or holds more than {@code maxBytes}. A file that does not exist ends in {@link java.nio.file.NoSuchFileException}.
 	 */
-	static <E extends Exception> byte[] read(final Path file, final int maxBytes,
+	public static <E extends Exception> byte[] read(final Path file, final int maxBytes,
 		final Function<String, E> error) throws IOException, E
 	{
 		final BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-import sc.fiji.scoresde.generate.Engines;
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.Engines;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
-import sc.fiji.scoresde.generate.MemoryCheck;
-import sc.fiji.scoresde.io.UserImage;
+import sc.fiji.scoresde.runtime.LoadedModel;
+import sc.fiji.scoresde.runtime.MemoryCheck;
+import sc.fiji.scoresde.images.UserImage;
 import sc.fiji.scoresde.model.UNet2DConfig;
 import sc.fiji.scoresde.restore.RestorationService;
 import sc.fiji.scoresde.sampling.SamplingControl;

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
-import sc.fiji.scoresde.io.HostTensor;
+import sc.fiji.scoresde.model.HostTensor;
 
 /**
  * The parameters a network declares while it is built from its config, keyed like the diffusers state dict.

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-import sc.fiji.scoresde.io.HostTensor;
+import sc.fiji.scoresde.model.HostTensor;
 
 /**
  * A random state dict for an architecture (benchmarks, scaling tables, tests): weights ~ N(0, 1/fan_in), biases 0,

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import sc.fiji.scoresde.io.HostTensor;
+import sc.fiji.scoresde.model.HostTensor;
 
 /**
  * diffusers {@code UNet2DModel} (unet_2d.py): conv_in, the σ embedding, down blocks, mid block, up blocks, output

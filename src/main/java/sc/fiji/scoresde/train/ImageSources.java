@@ -1,5 +1,7 @@
 package sc.fiji.scoresde.train;
 
+import sc.fiji.scoresde.images.IdxImages;
+
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
@@ -15,9 +17,9 @@ import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
-import sc.fiji.scoresde.io.ImagePages;
-import sc.fiji.scoresde.io.ModelFormatException;
-import sc.fiji.scoresde.io.PixelBudget;
+import sc.fiji.scoresde.images.ImagePages;
+import sc.fiji.scoresde.errors.ModelFormatException;
+import sc.fiji.scoresde.images.PixelBudget;
 
 /**
  * Reads training images from an idx file (MNIST, Fashion-MNIST), one image file (every page of a multi-page TIFF

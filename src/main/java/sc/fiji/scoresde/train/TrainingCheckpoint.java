@@ -18,9 +18,9 @@ import java.util.Map;
 
 import sc.fiji.scoresde.errors.Echo;
 import sc.fiji.scoresde.errors.JsonInput;
-import sc.fiji.scoresde.io.HostTensor;
-import sc.fiji.scoresde.io.ModelFormatException;
-import sc.fiji.scoresde.io.SafeTensors;
+import sc.fiji.scoresde.model.HostTensor;
+import sc.fiji.scoresde.errors.ModelFormatException;
+import sc.fiji.scoresde.weights.SafeTensors;
 import sc.fiji.scoresde.model.ModelConfigException;
 import sc.fiji.scoresde.model.Parameter;
 import sc.fiji.scoresde.model.UNet2DConfig;

@@ -1,5 +1,7 @@
 package sc.fiji.scoresde.train;
 
+import sc.fiji.scoresde.images.IdxImages;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-import sc.fiji.scoresde.io.HostTensor;
+import sc.fiji.scoresde.model.HostTensor;
 import sc.fiji.scoresde.model.Parameter;
 import sc.fiji.scoresde.model.UNet2DModel;
 

@@ -11,8 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import sc.fiji.scoresde.io.NpyWriter;
-import sc.fiji.scoresde.io.UserImage;
+import sc.fiji.scoresde.images.NpyWriter;
+import sc.fiji.scoresde.images.UserImage;
 
 /** score-sde likelihood and interpolate with the bundled model (1×28×28), loose tolerances to stay quick. */
 class LikelihoodCommandsTest {

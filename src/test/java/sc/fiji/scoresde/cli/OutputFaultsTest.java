@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import sc.fiji.scoresde.Fixtures;
-import sc.fiji.scoresde.generate.GeneratedImages;
-import sc.fiji.scoresde.io.HostTensor;
-import sc.fiji.scoresde.io.SafeTensors;
+import sc.fiji.scoresde.runtime.GeneratedImages;
+import sc.fiji.scoresde.model.HostTensor;
+import sc.fiji.scoresde.weights.SafeTensors;
 
 /**
  * Issue 24, the command line's part: a bad --output fails before the model loads, a failed batch leaves nothing,

@@ -111,8 +111,8 @@ class RestoreCommandsTest {
 		for (int i = 0; i < noisy.length; i++)
 			noisy[i] = (float) (0.5 + 0.1 * r.nextGaussian());
 		final Path in = dir.resolve("noisy.npy");
-		sc.fiji.scoresde.io.NpyWriter.writeFloat32(in, noisy, 28, 28);
-		final sc.fiji.scoresde.io.UserImage image = sc.fiji.scoresde.io.UserImage.read(in);
+		sc.fiji.scoresde.images.NpyWriter.writeFloat32(in, noisy, 28, 28);
+		final sc.fiji.scoresde.images.UserImage image = sc.fiji.scoresde.images.UserImage.read(in);
 		assertEquals(1, image.channels);
 		assertEquals(noisy[100], image.chw[100], 0f);
 		final Path out = dir.resolve("mean.npy");

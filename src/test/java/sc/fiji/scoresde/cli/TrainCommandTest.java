@@ -119,7 +119,7 @@ class TrainCommandTest {
 		final sc.fiji.scoresde.train.TrainingImages barImages = sc.fiji.scoresde.train.ImageSources.load(bars, 0, 0);
 		final com.google.gson.JsonObject settings = new com.google.gson.JsonObject();
 		settings.addProperty("what", "bars");
-		final sc.fiji.scoresde.io.ZarrImageStack stack = sc.fiji.scoresde.io.ZarrImageStack.openOrCreate(dir.resolve(
+		final sc.fiji.scoresde.images.ZarrImageStack stack = sc.fiji.scoresde.images.ZarrImageStack.openOrCreate(dir.resolve(
 			"s.zarr"), 100, 1, 8, 8, settings);
 		for (int i = 0; i < 99; i++)
 			stack.write(i, barImages.images().get(i).chw);

@@ -26,10 +26,10 @@ import org.scijava.event.EventService;
 import org.scijava.module.ModuleService;
 
 import sc.fiji.scoresde.Fixtures;
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.imagej.ImgConversion;
 
 /** The SciJava command run headless through CommandService, as Fiji scripts and headless batch runs do. */

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.scijava.Context;
 
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.imagej.ImgInput;
-import sc.fiji.scoresde.io.UserImage;
+import sc.fiji.scoresde.images.UserImage;
 import sc.fiji.scoresde.likelihood.LikelihoodService;
 
 /** Log-likelihood and Interpolate (VE) as SciJava commands, headless, on the ncsnpp-tiny fixture (3×32×32). */

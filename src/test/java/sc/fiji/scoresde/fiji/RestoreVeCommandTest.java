@@ -26,9 +26,9 @@ import org.scijava.event.EventService;
 import org.scijava.module.ModuleService;
 
 import sc.fiji.scoresde.Fixtures;
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.imagej.ImgConversion;
 import sc.fiji.scoresde.imagej.ImgInput;
 import sc.fiji.scoresde.restore.RestorationService;
@@ -102,7 +102,7 @@ class RestoreVeCommandTest {
 		try (LoadedModel model = LoadedModel.load(Fixtures.dir("ncsnpp-tiny").resolve("pipeline"), Device.cpu(),
 			w -> {}))
 		{
-			final sc.fiji.scoresde.io.UserImage u = ImgInput.toUserImage(image, "image");
+			final sc.fiji.scoresde.images.UserImage u = ImgInput.toUserImage(image, "image");
 			return RestorationService.run(model, o.request(), RestorationService.input(u, o.task, 3), 1, 32, 32, region,
 				new GenerationService.Hooks());
 		}

@@ -6,8 +6,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import java.time.Duration;
 
-import sc.fiji.scoresde.io.ModelFormatException;
-import sc.fiji.scoresde.io.UserImage;
+import sc.fiji.scoresde.errors.ModelFormatException;
+import sc.fiji.scoresde.images.UserImage;
 
 /**
  * Any byte string given to the PNG/TIFF/JPEG/BMP/GIF decoder of the user's images either reads as whole images, every

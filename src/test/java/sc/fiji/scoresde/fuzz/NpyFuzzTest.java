@@ -2,9 +2,9 @@ package sc.fiji.scoresde.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-import sc.fiji.scoresde.io.ModelFormatException;
-import sc.fiji.scoresde.io.NpyReader;
-import sc.fiji.scoresde.io.UserImage;
+import sc.fiji.scoresde.errors.ModelFormatException;
+import sc.fiji.scoresde.images.NpyReader;
+import sc.fiji.scoresde.images.UserImage;
 
 /**
  * Any byte string given to the .npy reader of the user's images either reads as a whole image or ends in a

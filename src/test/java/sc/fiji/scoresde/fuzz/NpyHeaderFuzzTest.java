@@ -9,8 +9,8 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Arrays;
 
-import sc.fiji.scoresde.io.ModelFormatException;
-import sc.fiji.scoresde.io.NpyReader;
+import sc.fiji.scoresde.errors.ModelFormatException;
+import sc.fiji.scoresde.images.NpyReader;
 
 /**
  * Any header text of a .npy file either reads or ends in a ModelFormatException with a short message, and within

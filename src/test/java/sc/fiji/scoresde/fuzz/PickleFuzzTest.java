@@ -2,8 +2,8 @@ package sc.fiji.scoresde.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-import sc.fiji.scoresde.io.ModelFormatException;
-import sc.fiji.scoresde.io.PickleFuzzing;
+import sc.fiji.scoresde.errors.ModelFormatException;
+import sc.fiji.scoresde.weights.PickleFuzzing;
 
 /**
  * Any byte string given to the restricted unpickler builds plain data or ends in a ModelFormatException; a dict it

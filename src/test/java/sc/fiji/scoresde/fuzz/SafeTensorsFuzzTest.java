@@ -4,8 +4,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
-import sc.fiji.scoresde.io.ModelFormatException;
-import sc.fiji.scoresde.io.SafeTensors;
+import sc.fiji.scoresde.errors.ModelFormatException;
+import sc.fiji.scoresde.weights.SafeTensors;
 
 /**
  * Any byte string given to the safetensors reader either reads or ends in a ModelFormatException; anything else

@@ -11,9 +11,9 @@ import java.time.Duration;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
-import sc.fiji.scoresde.io.ImagePages;
-import sc.fiji.scoresde.io.ModelFormatException;
-import sc.fiji.scoresde.io.TiffPages;
+import sc.fiji.scoresde.images.ImagePages;
+import sc.fiji.scoresde.errors.ModelFormatException;
+import sc.fiji.scoresde.images.TiffPages;
 
 /**
  * Any byte string given to the TIFF page walker ends, within a time limit, in a page count (1 to MAX_PAGES) or a

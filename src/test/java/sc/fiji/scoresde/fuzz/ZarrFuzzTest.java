@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import sc.fiji.scoresde.io.ZarrImageStack;
+import sc.fiji.scoresde.images.ZarrImageStack;
 
 /**
  * Any metadata or chunk bytes in a Zarr image stack (evaluate --samples reads stacks a user points at) either open

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sc.fiji.scoresde.Fixtures;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
 
 /** The hub client against a hub-like server on 127.0.0.1 that serves the ncsnpp-tiny fixture pipeline. */
 class HubClientTest {

@@ -17,7 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 
 /** The CLI's TIFF: the bytes ImageJ's FileSaver writes, but a failed write is an exception with its reason. */
 class TiffStackWriterTest {

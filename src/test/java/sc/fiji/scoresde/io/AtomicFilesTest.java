@@ -1,5 +1,7 @@
 package sc.fiji.scoresde.io;
 
+import sc.fiji.scoresde.images.PngWriter;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

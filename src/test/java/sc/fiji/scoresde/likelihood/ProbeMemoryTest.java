@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import sc.fiji.scoresde.Fixtures;
-import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.sampling.ScoreModel;
 import sc.fiji.scoresde.sampling.VeSde;
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import sc.fiji.scoresde.Fixtures;
-import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.sampling.SamplingControl;
 import sc.fiji.scoresde.sampling.ScoreModel;
 import sc.fiji.scoresde.sampling.VeSde;

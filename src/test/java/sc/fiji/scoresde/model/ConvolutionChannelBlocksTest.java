@@ -15,7 +15,7 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
-import sc.fiji.scoresde.io.HostTensor;
+import sc.fiji.scoresde.model.HostTensor;
 
 /**
  * Convolutions whose channel counts do not fill oneDNN's 16- (AVX-512) or 8-channel (AVX2) blocks, checked against

@@ -12,7 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import sc.fiji.scoresde.generate.Engines;
+import sc.fiji.scoresde.runtime.Engines;
 
 /**
  * The FIR resampling against diffusers' definition (upfirdn2d_native: zero-stuffing, padding, a 4×4 kernel) written

@@ -14,7 +14,7 @@ import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
 import sc.fiji.scoresde.Fixtures;
-import sc.fiji.scoresde.io.PipelineFolder;
+import sc.fiji.scoresde.weights.PipelineFolder;
 
 /**
  * The network can be trained: autograd goes through every block (the in-place updates of inference step aside while

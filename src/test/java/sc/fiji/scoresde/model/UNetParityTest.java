@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import sc.fiji.scoresde.Fixtures;
-import sc.fiji.scoresde.generate.LoadedModel;
-import sc.fiji.scoresde.io.HostTensor;
+import sc.fiji.scoresde.runtime.LoadedModel;
+import sc.fiji.scoresde.model.HostTensor;
 
 /** Per-block parity of one UNet call against diffusers' activations in each fixture's unet_io.safetensors. */
 class UNetParityTest {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import sc.fiji.scoresde.generate.DefaultModel;
-import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.runtime.DefaultModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.sampling.GaussianMixture;
 import sc.fiji.scoresde.sampling.SamplingControl;
 import sc.fiji.scoresde.sampling.SchedulerConfig;

@@ -7,10 +7,10 @@ import ai.djl.Device;
 import org.junit.jupiter.api.Test;
 
 import sc.fiji.scoresde.Fixtures;
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
 
 /**
  * diffusers' ScoreSdeVePipelineFastTests.test_inference (tests/pipelines/score_sde_ve): the ddpm-fasttest UNet,

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import sc.fiji.scoresde.Fixtures;
-import sc.fiji.scoresde.io.HostTensor;
+import sc.fiji.scoresde.model.HostTensor;
 
 /** The float32 tables of set_timesteps/set_sigmas against scheduler_tables.safetensors (diffusers 0.25, torch CPU). */
 class SchedulerTablesTest {

@@ -18,11 +18,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import sc.fiji.scoresde.Fixtures;
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
-import sc.fiji.scoresde.io.HostTensor;
+import sc.fiji.scoresde.runtime.LoadedModel;
+import sc.fiji.scoresde.model.HostTensor;
 
 /** Whole ScoreSdeVePipeline runs against trajectory.safetensors: every intermediate sample, then seed-only runs. */
 class TrajectoryParityTest {

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import sc.fiji.scoresde.Fixtures;
-import sc.fiji.scoresde.generate.LoadedModel;
-import sc.fiji.scoresde.io.PipelineFolder;
-import sc.fiji.scoresde.io.PipelineWriter;
+import sc.fiji.scoresde.runtime.LoadedModel;
+import sc.fiji.scoresde.weights.PipelineFolder;
+import sc.fiji.scoresde.weights.PipelineWriter;
 import sc.fiji.scoresde.model.UNet2DConfig;
 import sc.fiji.scoresde.model.UNet2DModel;
 

@@ -23,14 +23,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.Fixtures;
-import sc.fiji.scoresde.io.HostTensor;
-import sc.fiji.scoresde.io.PipelineFolder;
-import sc.fiji.scoresde.io.SafeTensors;
+import sc.fiji.scoresde.model.HostTensor;
+import sc.fiji.scoresde.weights.PipelineFolder;
+import sc.fiji.scoresde.weights.SafeTensors;
 import sc.fiji.scoresde.model.UNet2DModel;
 
 /** The training loop end to end on the tiny architecture: it learns, resumes exactly, cancels safely, its output loads. */

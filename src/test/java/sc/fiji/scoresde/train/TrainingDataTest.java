@@ -1,5 +1,7 @@
 package sc.fiji.scoresde.train;
 
+import sc.fiji.scoresde.images.IdxImages;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

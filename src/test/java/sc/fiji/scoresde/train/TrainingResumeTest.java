@@ -16,8 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import sc.fiji.scoresde.io.ModelFormatException;
-import sc.fiji.scoresde.io.SafeTensors;
+import sc.fiji.scoresde.errors.ModelFormatException;
+import sc.fiji.scoresde.weights.SafeTensors;
 import sc.fiji.scoresde.sampling.SchedulerConfig;
 
 /**

@@ -12,10 +12,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import sc.fiji.scoresde.io.ModelFormatException;
-import sc.fiji.scoresde.io.PixelBudget;
-import sc.fiji.scoresde.io.TestPngs;
-import sc.fiji.scoresde.io.TestTiffs;
+import sc.fiji.scoresde.errors.ModelFormatException;
+import sc.fiji.scoresde.images.PixelBudget;
+import sc.fiji.scoresde.images.TestPngs;
+import sc.fiji.scoresde.images.TestTiffs;
 
 /**
  * The training and evaluation reader refuses hostile files as the user-image reader does (issue 24): a looping TIFF

@@ -16,15 +16,15 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.LongAccumulator;
 
 import sc.fiji.scoresde.eval.FrechetEvaluation;
-import sc.fiji.scoresde.generate.DefaultModel;
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.DefaultModel;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
-import sc.fiji.scoresde.generate.ModelLocator;
+import sc.fiji.scoresde.runtime.LoadedModel;
+import sc.fiji.scoresde.runtime.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
-import sc.fiji.scoresde.io.PipelineFolder;
-import sc.fiji.scoresde.io.PngWriter;
-import sc.fiji.scoresde.io.ZarrImageStack;
+import sc.fiji.scoresde.weights.PipelineFolder;
+import sc.fiji.scoresde.images.PngWriter;
+import sc.fiji.scoresde.images.ZarrImageStack;
 import sc.fiji.scoresde.model.ModelConfigException;
 
 /**

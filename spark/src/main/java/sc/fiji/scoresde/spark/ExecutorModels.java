@@ -8,9 +8,9 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import sc.fiji.scoresde.generate.DeviceChoice;
-import sc.fiji.scoresde.generate.LoadedModel;
-import sc.fiji.scoresde.generate.ModelLocator;
+import sc.fiji.scoresde.runtime.DeviceChoice;
+import sc.fiji.scoresde.runtime.LoadedModel;
+import sc.fiji.scoresde.runtime.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
 
 /**

@@ -10,7 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import sc.fiji.scoresde.io.ModelFormatException;
+import sc.fiji.scoresde.errors.ModelFormatException;
 import sc.fiji.scoresde.model.ModelConfigException;
 import sc.fiji.scoresde.sampling.SamplerOptions;
 

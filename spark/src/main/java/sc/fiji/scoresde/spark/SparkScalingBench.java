@@ -17,9 +17,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import sc.fiji.scoresde.generate.DefaultModel;
+import sc.fiji.scoresde.runtime.DefaultModel;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
 
 /**
  * {@code bin/score-sde bench-spark}: images per second of the same run (bundled model, pc sampler) done solo in

@@ -33,11 +33,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import sc.fiji.scoresde.eval.FrechetEvaluation;
-import sc.fiji.scoresde.generate.DefaultModel;
-import sc.fiji.scoresde.generate.GeneratedImages;
+import sc.fiji.scoresde.runtime.DefaultModel;
+import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.generate.LoadedModel;
-import sc.fiji.scoresde.io.ZarrImageStack;
+import sc.fiji.scoresde.runtime.LoadedModel;
+import sc.fiji.scoresde.images.ZarrImageStack;
 
 /**
  * Spark local[2] in this JVM (up to 3 attempts per task, so that a failed task is retried) on the bundled

@@ -19,9 +19,9 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import sc.fiji.scoresde.generate.DefaultModel;
-import sc.fiji.scoresde.generate.LoadedModel;
-import sc.fiji.scoresde.io.ZarrImageStack;
+import sc.fiji.scoresde.runtime.DefaultModel;
+import sc.fiji.scoresde.runtime.LoadedModel;
+import sc.fiji.scoresde.images.ZarrImageStack;
 
 /**
  * Spark's local-cluster mode: a standalone master and two workers in this JVM, each worker starting its own executor

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import sc.fiji.scoresde.io.ZarrImageStack;
+import sc.fiji.scoresde.images.ZarrImageStack;
 
 /**
  * The packaged job as a cluster runs it: {@code spark-submit} (Spark's SparkSubmit, which bin/spark-submit calls,
