@@ -10,8 +10,7 @@ public final class GenerationRequest implements java.io.Serializable {
 
 	private static final long serialVersionUID = 1L;
 
-	/** diffusers' default num_inference_steps */
-	public static final int DEFAULT_STEPS = 2000;
+	public static final int DEFAULT_STEPS = sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_STEPS;
 
 	public int batch = 1;
 	public int steps = DEFAULT_STEPS;

@@ -9,6 +9,10 @@ import java.util.function.Consumer;
 public enum DeviceChoice {
 	AUTO, CPU, GPU;
 
+	/** The names users type and pick, in the order dialogs list them; constants so annotations can use them. */
+	public static final String AUTO_NAME = "auto", CPU_NAME = "cpu", GPU_NAME = "gpu";
+	public static final java.util.List<String> NAMES = java.util.List.of(AUTO_NAME, CPU_NAME, GPU_NAME);
+
 	public static DeviceChoice parse(final String text) {
 		try {
 			return valueOf(text.trim().toUpperCase(Locale.ROOT));

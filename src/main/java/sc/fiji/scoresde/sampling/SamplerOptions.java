@@ -17,9 +17,14 @@ public final class SamplerOptions {
 	public static final List<String> NAMES = List.of("pc", "ode", "heun", "em", "ancestral", "reverse-diffusion",
 		"ald");
 
-	public String name = "pc";
+	/** the sampler of diffusers' ScoreSdeVePipeline */
+	public static final String DEFAULT_NAME = "pc";
+	/** diffusers' default num_inference_steps of ScoreSdeVePipeline */
+	public static final int DEFAULT_STEPS = 2000;
+
+	public String name = DEFAULT_NAME;
 	/** predictor steps (pc, em, ancestral, reverse-diffusion, ald) or Heun steps (2N−1 calls); unused by ode */
-	public int steps = 2000;
+	public int steps = DEFAULT_STEPS;
 	/** null: the scheduler config's */
 	public Double snr;
 	/** null: the scheduler config's */
