@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,9 +21,8 @@ import sc.fiji.scoresde.runtime.DeviceChoice;
 import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.runtime.LoadedModel;
-import sc.fiji.scoresde.runtime.ModelLocator;
-import sc.fiji.scoresde.hub.HubClient;
-import sc.fiji.scoresde.sampling.SamplerOptions;
+import sc.fiji.scoresde.runtime.RunHooks;
+import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.images.NpyWriter;
 import sc.fiji.scoresde.io.OutputTarget;
 import sc.fiji.scoresde.images.ZarrImageStack;
@@ -61,14 +61,8 @@ final class EvaluateCommand implements Callable<Integer> {
 		"the PCA (default: ${DEFAULT-VALUE})")
 	private int pcaImages;
 
-	@Option(names = "--sampler", defaultValue = "pc", description = "(default: ${DEFAULT-VALUE})")
-	private String sampler;
-
-	@Option(names = "--steps", defaultValue = "2000", description = "(default: ${DEFAULT-VALUE})")
-	private int steps;
-
-	@Option(names = "--ode-tolerance", defaultValue = SamplerOptions.DEFAULT_ODE_TOLERANCE, description = "(default: ${DEFAULT-VALUE})")
-	private double odeTolerance;
+	@Mixin
+	private SamplerMixin sampler;
 
 	@Option(names = "--seed", defaultValue = "0", description = "seed of the first chunk of samples; chunk i uses " +
 		"seed + i (default: ${DEFAULT-VALUE})")
@@ -78,8 +72,8 @@ final class EvaluateCommand implements Callable<Integer> {
 		"${DEFAULT-VALUE})")
 	private int chunk;
 
-	@Option(names = "--device", defaultValue = "auto", description = "(default: ${DEFAULT-VALUE})")
-	private String device;
+	@Mixin
+	private DeviceOption device;
 
 	@Option(names = "--samples", paramLabel = "DATASET.zarr", description = "take the model's samples from this " +
 		"image stack (as spark-generate writes it) instead of generating them; its first --count images must be done")
@@ -98,11 +92,9 @@ final class EvaluateCommand implements Callable<Integer> {
 		if (saveSamples != null && !String.valueOf(saveSamples.getFileName()).toLowerCase(Locale.ROOT).endsWith(
 			".npy")) throw new InvalidOptionException("--save-samples " + Echo.quoted(saveSamples) + " must end in .npy");
 		final GenerationRequest request = new GenerationRequest();
-		request.steps = steps;
-		request.sampler = sampler;
-		request.odeTolerance = odeTolerance;
-		if (samplesDataset == null) UsageErrors.check(request::validate);
-		final DeviceChoice choice = UsageErrors.parse(() -> DeviceChoice.parse(device));
+		request.sampler = sampler.options();
+		if (samplesDataset == null) request.validate();
+		final DeviceChoice choice = device.choice();
 		if (saveSamples != null) OutputTarget.checkFiles(List.of(saveSamples));
 		final long t0 = System.nanoTime();
 		final TrainingImages trainSet = ImageSources.load(train, 0, pcaImages);
@@ -111,22 +103,20 @@ final class EvaluateCommand implements Callable<Integer> {
 		err.printf(Locale.ROOT, "PCA: %d components of %d training images (%d values each), %.1f s%n", components,
 			trainSet.count(), fd.dims, (System.nanoTime() - t0) / 1e9);
 		final float[] planar;
-		final String what;
-		if (samplesDataset != null) {
-			planar = datasetSamples(samplesDataset, trainSet, count);
-			what = "from " + samplesDataset;
-		}
-		else {
-			planar = generate(err, trainSet, request, choice, t0);
-			what = "(" + sampler + ", " + steps + " steps, seeds " + seed + "..)";
-		}
+		final String[] what = { "from " + samplesDataset };
+		if (samplesDataset != null) planar = datasetSamples(samplesDataset, trainSet, count);
+		else planar = ModelCommand.run(spec, model, choice, true, false, (loaded, hooks) -> {
+			request.sampler = GenerationService.settings(loaded, request.sampler, hooks.log);
+			what[0] = "(" + request.sampler.name() + ", " + request.sampler.steps() + " steps, seeds " + seed + "..)";
+			return generate(err, loaded, hooks, trainSet, request, t0);
+		});
 		final double a = fd.distance(planar, count);
 		final double b = fd.noiseDistance(count, seed);
 		final double hc = fd.heldOutDistance();
 		final int reference = fd.reference;
 		out.printf(Locale.ROOT, "Fréchet distance on %d PCA components of %d training images, against test images " +
 			"0-%d:%n", components, trainSet.count(), reference - 1);
-		out.printf(Locale.ROOT, "  (a) model, %d samples %s: %10.3f%n", count, what, a);
+		out.printf(Locale.ROOT, "  (a) model, %d samples %s: %10.3f%n", count, what[0], a);
 		out.printf(Locale.ROOT, "  (b) uniform noise, %d images:                  %10.3f%n", count, b);
 		out.printf(Locale.ROOT, "  (c) held-out test images %d-%d:             %10.3f%n", reference, testSet.count() -
 			1, hc);
@@ -139,23 +129,19 @@ final class EvaluateCommand implements Callable<Integer> {
 	}
 
 	/** Samples of the model, planar (C, H, W) per image; written to --save-samples too. */
-	private float[] generate(final PrintWriter err, final TrainingImages trainSet, final GenerationRequest request,
-		final DeviceChoice choice, final long t0) throws Exception
+	private float[] generate(final PrintWriter err, final LoadedModel loaded, final RunHooks hooks,
+		final TrainingImages trainSet, final GenerationRequest request, final long t0) throws IOException
 	{
-		final Path modelPath = ModelLocator.locate(model, HubClient.Progress.NONE, err::println);
-		try (LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(err::println), err::println)) {
-			checkShape(loaded, trainSet);
-			final int c = loaded.unet().config().inChannels, h = loaded.unet().config().height(), w = loaded.unet()
-				.config().width();
-			final ModelSamples.Result samples = ModelSamples.generate(loaded, request, count, chunk, seed, () -> false,
-				done -> err.printf(Locale.ROOT, "generated %d/%d (%.0f s)%n", done, count, (System.nanoTime() - t0) /
-					1e9));
-			if (saveSamples != null) {
-				GeneratedImages.requireFinite(samples.nhwc, count);
-				NpyWriter.writeFloat32(saveSamples, samples.nhwc, count, h, w, c);
-			}
-			return FrechetEvaluation.planar(samples.nhwc, count, h, w, c);
+		checkShape(loaded, trainSet);
+		final int c = loaded.unet().config().inChannels, h = loaded.unet().config().height(), w = loaded.unet()
+			.config().width();
+		final ModelSamples.Result samples = ModelSamples.generate(loaded, request, count, chunk, seed, hooks.cancelled,
+			done -> err.printf(Locale.ROOT, "generated %d/%d (%.0f s)%n", done, count, (System.nanoTime() - t0) / 1e9));
+		if (saveSamples != null) {
+			GeneratedImages.requireFinite(samples.nhwc, count);
+			NpyWriter.writeFloat32(saveSamples, samples.nhwc, count, h, w, c);
 		}
+		return FrechetEvaluation.planar(samples.nhwc, count, h, w, c);
 	}
 
 	/** The first {@code count} images of a Zarr image stack, which must have the data's shape and be written. */

@@ -7,20 +7,16 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import sc.fiji.scoresde.errors.Echo;
 import sc.fiji.scoresde.errors.InvalidOptionException;
-import sc.fiji.scoresde.runtime.DefaultModel;
 import sc.fiji.scoresde.runtime.DeviceChoice;
 import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.runtime.LoadedModel;
-import sc.fiji.scoresde.runtime.ModelLocator;
-import sc.fiji.scoresde.hub.HubClient;
-import sc.fiji.scoresde.sampling.SamplerOptions;
 import sc.fiji.scoresde.imagej.TiffStackWriter;
 import sc.fiji.scoresde.images.NpyWriter;
 import sc.fiji.scoresde.io.OutputTarget;
@@ -42,35 +38,15 @@ final class GenerateCommand implements Callable<Integer> {
 	@Option(names = "--batch", defaultValue = "1", description = "number of images (default: ${DEFAULT-VALUE})")
 	private int batch;
 
-	@Option(names = "--steps", defaultValue = "2000",
-		description = "predictor steps, num_inference_steps; Heun steps for heun (default: ${DEFAULT-VALUE})")
-	private int steps;
+	@Mixin
+	private SamplerMixin sampler;
 
 	@Option(names = "--seed", defaultValue = "-1",
 		description = "torch.manual_seed value; -1 picks one and prints it (default: ${DEFAULT-VALUE})")
 	private long seed;
 
-	@Option(names = "--snr", description = "corrector signal-to-noise ratio (default: the scheduler config's)")
-	private Double snr;
-
-	@Option(names = "--correct-steps", description = "corrector steps per step (default: the scheduler config's)")
-	private Integer correctSteps;
-
-	@Option(names = "--sampler", defaultValue = "pc", description = "pc (diffusers' predictor-corrector loop), ode " +
-		"(probability flow, adaptive RK45), heun (Karras et al.), em, ancestral, reverse-diffusion, ald " +
-		"(default: ${DEFAULT-VALUE})")
-	private String sampler;
-
-	@Option(names = "--ode-tolerance", defaultValue = SamplerOptions.DEFAULT_ODE_TOLERANCE, description = "rtol = atol of the ode sampler " +
-		"(default: ${DEFAULT-VALUE})")
-	private double odeTolerance;
-
-	@Option(names = "--churn", defaultValue = "0", description = "stochastic churn S_churn of the heun sampler " +
-		"(default: ${DEFAULT-VALUE})")
-	private double churn;
-
-	@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
-	private String device;
+	@Mixin
+	private DeviceOption device;
 
 	@Option(names = "--output", required = true, paramLabel = "FILE",
 		description = "output file: .png (one file per image), .tif (ImageJ stack) or .npy (float32 NHWC in [0,1])")
@@ -94,34 +70,18 @@ final class GenerateCommand implements Callable<Integer> {
 		final String format = format(output);
 		final GenerationRequest request = new GenerationRequest();
 		request.batch = batch;
-		request.steps = steps;
-		request.seed = seed;
-		request.snr = snr;
-		request.correctSteps = correctSteps;
-		request.sampler = sampler;
-		request.odeTolerance = odeTolerance;
-		request.churn = churn;
-		UsageErrors.check(request::validate);
+		request.seed = GenerationRequest.optionalSeed(seed);
+		request.sampler = sampler.options();
+		request.validate();
 		if (grid < 0 || zoom < 1 || zoom > 64) throw new InvalidOptionException("--grid must be ≥ 0 and --zoom in " +
 			"1..64");
 		if (grid > 0 && !format.equals("png")) throw new InvalidOptionException("--grid needs a .png output");
-		final DeviceChoice choice = UsageErrors.parse(() -> DeviceChoice.parse(device));
+		final DeviceChoice choice = device.choice();
 		checkOutput(output, format, batch, grid);
 
-		final Path modelPath = ModelLocator.locate(model, quiet ? HubClient.Progress.NONE : new DownloadBar(err),
-			err::println);
-		err.println("model: " + (model != null ? model : DefaultModel.NAME));
 		final long start = System.nanoTime();
-		final GeneratedImages images;
-		try (Interruption interruption = Interruption.install();
-			LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(err::println), err::println))
-		{
-			final GenerationService.Hooks hooks = new GenerationService.Hooks();
-			hooks.log = err::println;
-			hooks.cancelled = interruption::requested;
-			if (!quiet) hooks.progress = new ProgressBar(err);
-			images = GenerationService.generate(loaded, request, hooks);
-		}
+		final GeneratedImages images = ModelCommand.run(spec, model, choice, quiet, true, (loaded, hooks) ->
+			GenerationService.generate(loaded, request, hooks));
 		err.printf(Locale.ROOT, "seed %d, device %s, %.1f s%n", images.seed, images.device, (System.nanoTime() -
 			start) / 1e9);
 		for (final Path written : write(format, images))

@@ -8,17 +8,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import sc.fiji.scoresde.errors.Echo;
 import sc.fiji.scoresde.errors.InvalidOptionException;
-import sc.fiji.scoresde.runtime.DefaultModel;
+import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.runtime.DeviceChoice;
-import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.runtime.LoadedModel;
-import sc.fiji.scoresde.runtime.ModelLocator;
-import sc.fiji.scoresde.hub.HubClient;
 import sc.fiji.scoresde.io.AtomicFiles;
 import sc.fiji.scoresde.io.OutputTarget;
 import sc.fiji.scoresde.images.UserImage;
@@ -58,7 +55,7 @@ final class LikelihoodCommands {
 			"(default: ${DEFAULT-VALUE}); with K > 1 each line also gives the probes' standard error")
 		int probes;
 
-		@Option(names = "--divergence", defaultValue = "rademacher", description = "rademacher, gaussian or exact " +
+		@Option(names = "--divergence", defaultValue = LikelihoodService.Request.DEFAULT_DIVERGENCE, description = "rademacher, gaussian or exact " +
 			"(the sum over all coordinates: one network row per pixel, small images only)")
 		String divergence;
 
@@ -66,20 +63,22 @@ final class LikelihoodCommands {
 			"the paper's evaluation")
 		boolean dequantize;
 
-		@Option(names = "--seed", defaultValue = "0", description = "seed of the probes and the dequantization " +
+		@Option(names = "--seed", defaultValue = LikelihoodService.Request.DEFAULT_SEED, description = "seed of the probes and the dequantization " +
 			"(default: ${DEFAULT-VALUE}; -1 picks one)")
 		long seed;
 
-		@Option(names = "--batch", defaultValue = "8", description = "images per ODE solve (default: ${DEFAULT-VALUE})")
+		@Option(names = "--batch", defaultValue = "" + LikelihoodService.Request.DEFAULT_BATCH, description = "images per ODE solve (default: ${DEFAULT-VALUE})")
 		int batch;
 
-		@Option(names = "--rtol", defaultValue = "1e-5", description = "RK45 rtol = atol (default: ${DEFAULT-VALUE})")
+		@Option(names = "--rtol", defaultValue = LikelihoodService.Request.DEFAULT_TOLERANCE, description = "RK45 rtol " +
+			"= atol (default: ${DEFAULT-VALUE})")
 		double rtol;
 
-		@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu")
-		String device;
+		@Mixin
+		DeviceOption device;
 
-		@Option(names = "--output", paramLabel = "FILE.csv", description = "also write the table as CSV")
+		@Option(names = "--output", paramLabel = "FILE.csv", description = "write the table as CSV there instead of " +
+			"to stdout (stdout then names the file)")
 		Path output;
 
 		@Option(names = "--quiet", description = "no progress bar")
@@ -89,43 +88,38 @@ final class LikelihoodCommands {
 		public Integer call() throws Exception {
 			final PrintWriter err = spec.commandLine().getErr(), out = spec.commandLine().getOut();
 			final LikelihoodService.Request request = new LikelihoodService.Request();
-			request.divergence = UsageErrors.parse(() -> ProbabilityFlow.Divergence.parse(divergence));
+			request.divergence = ProbabilityFlow.Divergence.parse(divergence);
 			request.probes = probes;
 			request.dequantize = dequantize;
-			request.seed = seed;
+			request.seed = GenerationRequest.optionalSeed(seed);
 			request.batch = batch;
-			request.rtol = rtol;
-			request.atol = rtol;
-			UsageErrors.check(request::validate);
+			request.tolerance = rtol;
+			request.validate();
 			if (count < 0) throw new InvalidOptionException("--count must be ≥ 0");
 			if (output != null && !String.valueOf(output.getFileName()).toLowerCase(Locale.ROOT).endsWith(".csv"))
 				throw new InvalidOptionException("--output " + Echo.quoted(output) + " must end in .csv");
-			final DeviceChoice choice = UsageErrors.parse(() -> DeviceChoice.parse(device));
+			final DeviceChoice choice = device.choice();
 			if (output != null) OutputTarget.checkFiles(List.of(output));
 			final List<UserImage> list = UserImage.readStack(images, count);
-			final Path modelPath = ModelLocator.locate(model, quiet ? HubClient.Progress.NONE : new DownloadBar(err),
-				err::println);
-			err.println("model: " + (model != null ? model : DefaultModel.NAME));
-			final LikelihoodService.Result r;
-			try (Interruption interruption = Interruption.install();
-				LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(err::println), err::println))
-			{
-				final float[][] x = LikelihoodService.inputs(loaded, list);
-				final GenerationService.Hooks hooks = new GenerationService.Hooks();
-				hooks.log = err::println;
-				hooks.cancelled = interruption::requested;
-				if (!quiet) hooks.progress = new ProgressBar(err);
-				r = LikelihoodService.likelihood(loaded, request, x, list.get(0).height, list.get(0).width, hooks);
-			}
+			final LikelihoodService.Result r = ModelCommand.run(spec, model, choice, quiet, true, (loaded, hooks) ->
+				LikelihoodService.likelihood(loaded, request, LikelihoodService.inputs(loaded, list), list.get(0).height,
+					list.get(0).width, hooks));
 			if (!quiet) err.println();
 			final String table = table(r, list);
-			out.print(table);
-			out.printf(Locale.ROOT, "# %s, %.2f s per image, seed %d%n", r.summary(), r.seconds / r.count(), r.seed);
-			out.flush();
+			final String summary = String.format(Locale.ROOT, "# %s, %.2f s per image, seed %d%n", r.summary(),
+				r.seconds / r.count(), r.seed);
 			if (output != null) {
+				// like generate: the data goes to the file, stdout names it; the summary stays readable on stderr
 				AtomicFiles.write(output, o -> o.write(table.getBytes(StandardCharsets.UTF_8)));
-				err.println("wrote " + output);
+				err.print(summary);
+				out.println(output);
 			}
+			else {
+				out.print(table);
+				out.print(summary);
+			}
+			out.flush();
+			err.flush();
 			return 0;
 		}
 
@@ -153,7 +147,7 @@ final class LikelihoodCommands {
 		@Option(names = "--to", required = true, paramLabel = "FILE", description = "last image")
 		Path to;
 
-		@Option(names = "--frames", defaultValue = "8", description = "frames including both ends (default: " +
+		@Option(names = "--frames", defaultValue = "" + LikelihoodService.DEFAULT_FRAMES, description = "frames including both ends (default: " +
 			"${DEFAULT-VALUE})")
 		int frames;
 
@@ -161,11 +155,12 @@ final class LikelihoodCommands {
 			"bundled Fashion-MNIST model)")
 		String model;
 
-		@Option(names = "--rtol", defaultValue = "1e-5", description = "RK45 rtol = atol (default: ${DEFAULT-VALUE})")
+		@Option(names = "--rtol", defaultValue = LikelihoodService.Request.DEFAULT_TOLERANCE, description = "RK45 rtol " +
+			"= atol (default: ${DEFAULT-VALUE})")
 		double rtol;
 
-		@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu")
-		String device;
+		@Mixin
+		DeviceOption device;
 
 		@Option(names = "--output", required = true, paramLabel = "FILE", description = ".tif (a stack), .png (one " +
 			"file per frame, or one picture with --grid) or .npy (float32, N×H×W×C)")
@@ -184,28 +179,19 @@ final class LikelihoodCommands {
 		public Integer call() throws Exception {
 			final PrintWriter err = spec.commandLine().getErr();
 			final String format = GenerateCommand.format(output);
-			if (frames < 2 || frames > 4096) throw new InvalidOptionException("--frames " + frames + " must be in " +
-				"2..4096");
+			if (frames < 2 || frames > LikelihoodService.MAX_FRAMES) throw new InvalidOptionException("--frames " +
+				frames + " must be in 2.." + LikelihoodService.MAX_FRAMES);
 			if (!(rtol > 0 && rtol < 1)) throw new InvalidOptionException("--rtol must be in (0, 1)");
 			if (grid < 0 || zoom < 1 || zoom > 16) throw new InvalidOptionException("--grid must be ≥ 0 and --zoom " +
 				"in 1..16");
-			final DeviceChoice choice = UsageErrors.parse(() -> DeviceChoice.parse(device));
+			final DeviceChoice choice = device.choice();
 			GenerateCommand.checkOutput(output, format, frames, grid);
 			final UserImage a = UserImage.read(from), b = UserImage.read(to);
-			final Path modelPath = ModelLocator.locate(model, quiet ? HubClient.Progress.NONE : new DownloadBar(err),
-				err::println);
-			err.println("model: " + (model != null ? model : DefaultModel.NAME));
-			final LikelihoodService.Interpolation result;
-			try (Interruption interruption = Interruption.install();
-				LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(err::println), err::println))
-			{
+			final LikelihoodService.Interpolation result = ModelCommand.run(spec, model, choice, quiet, true, (loaded,
+				hooks) -> {
 				final float[][] x = LikelihoodService.inputs(loaded, List.of(a, b));
-				final GenerationService.Hooks hooks = new GenerationService.Hooks();
-				hooks.log = err::println;
-				hooks.cancelled = interruption::requested;
-				if (!quiet) hooks.progress = new ProgressBar(err);
-				result = LikelihoodService.interpolate(loaded, x[0], x[1], frames, a.height, a.width, rtol, hooks);
-			}
+				return LikelihoodService.interpolate(loaded, x[0], x[1], frames, a.height, a.width, rtol, hooks);
+			});
 			if (!quiet) err.println();
 			err.printf(Locale.ROOT, "encoded in %d calls (|z| %.1f and %.1f; σmax·√D = %.1f), decoded in %d calls%n",
 				result.encodeEvaluations, result.normA, result.normB, result.expectedNorm, result.decodeEvaluations);

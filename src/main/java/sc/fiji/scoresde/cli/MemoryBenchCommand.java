@@ -42,9 +42,9 @@ final class MemoryBenchCommand implements Callable<Integer> {
 	public Integer call() throws Exception {
 		final var out = spec.commandLine().getOut();
 		final GenerationRequest request = new GenerationRequest();
-		request.steps = steps;
+		request.sampler.steps = steps;
 		request.batch = batch;
-		request.seed = 0;
+		request.seed = 0L;
 		final long[] baseline = { -1 };
 		final long[] peak = { 0 };
 		final GenerationService.Hooks hooks = new GenerationService.Hooks();

@@ -98,7 +98,7 @@ final class PosteriorBenchCommand implements Callable<Integer> {
 					final int[] calls = new int[1];
 					if (method.label.equals("tweedie-mean")) {
 						r.posteriorMean = true;
-						r.sampling.batch = 1;
+						r.batch = 1;
 						final float[] mean = p.run(m, config, r, calls);
 						final double[] exact = PosteriorBenchmark.denoisingPosterior(p).mean();
 						double err = 0;

@@ -133,7 +133,7 @@ final class QualityBenchCommand implements Callable<Integer> {
 				final double d = fd.distance(FrechetEvaluation.planar(s.nhwc, count, h, w, c), count);
 				out.printf(Locale.ROOT, "%-14s %8.1f %10.3f %9.0f%n", label, s.callsPerImage(), d, s.seconds);
 				out.flush();
-				final String series = requests.get(i).sampler + (requests.get(i).churn > 0 ? " (churn)" : "");
+				final String series = requests.get(i).sampler.name() + (requests.get(i).sampler.churn() > 0 ? " (churn)" : "");
 				panel.point(series, s.callsPerImage(), d);
 			}
 			if (plot != null) CallsPlot.write(java.util.Collections.singletonList(panel), 10, 2000, plot);
@@ -150,14 +150,14 @@ final class QualityBenchCommand implements Callable<Integer> {
 		final GenerationRequest r = new GenerationRequest();
 		try {
 			if (parts.length < 2 || parts.length > 3) throw new IllegalArgumentException();
-			r.sampler = parts[0];
+			r.sampler.name = parts[0];
 			if (parts[0].equals("ode")) {
 				if (parts.length != 2) throw new IllegalArgumentException();
-				r.odeTolerance = Double.parseDouble(parts[1]);
+				r.sampler.odeTolerance = Double.parseDouble(parts[1]);
 			}
 			else {
-				r.steps = Integer.parseInt(parts[1]);
-				if (parts.length == 3) r.churn = Double.parseDouble(parts[2]);
+				r.sampler.steps = Integer.parseInt(parts[1]);
+				if (parts.length == 3) r.sampler.churn = Double.parseDouble(parts[2]);
 			}
 			r.validate();
 		}

@@ -62,14 +62,14 @@ final class ReleaseBenchCommand implements Callable<Integer> {
 		{
 			final GenerationRequest request = new GenerationRequest();
 			request.batch = batch;
-			request.steps = steps;
-			request.seed = 0;
+			request.sampler.steps = steps;
+			request.seed = 0L;
 			final int total = steps * (loaded.schedulerConfig().correctSteps + 1);
 			// one warm-up run so that the baseline includes libtorch's one-time allocations
 			final GenerationRequest warm = new GenerationRequest();
 			warm.batch = batch;
-			warm.steps = 1;
-			warm.seed = 0;
+			warm.sampler.steps = 1;
+			warm.seed = 0L;
 			GenerationService.generate(loaded, warm, new GenerationService.Hooks());
 			final long before = settledRssKb();
 			final long[] peak = { 0 };

@@ -79,7 +79,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
 				mean.task = Restoration.Task.DENOISE;
 				mean.sigma = sigma;
 				mean.posteriorMean = true;
-				mean.sampling.seed = seed;
+				mean.seed = seed;
 				long t = System.nanoTime();
 				GeneratedImages g = RestorationService.run(loaded, mean, noisy, n, h, w, null, hooks);
 				out.printf(Locale.ROOT, "%-9s %-22s %8d %10.2f %9.1f%n", "denoise", "tweedie mean", 1, psnr(planar(g),
@@ -87,9 +87,9 @@ final class RestoreBenchCommand implements Callable<Integer> {
 				final Restoration.Request sample = new Restoration.Request();
 				sample.task = Restoration.Task.DENOISE;
 				sample.sigma = sigma;
-				sample.sampling.sampler = "em";
-				sample.sampling.steps = budget;
-				sample.sampling.seed = seed;
+				sample.sampler.name = "em";
+				sample.sampler.steps = budget;
+				sample.seed = seed;
 				t = System.nanoTime();
 				g = RestorationService.run(loaded, sample, noisy, n, h, w, null, hooks);
 				out.printf(Locale.ROOT, "%-9s %-22s %8d %10.2f %9.1f%n", "denoise", "one sample (em)", budget, psnr(
@@ -122,9 +122,9 @@ final class RestoreBenchCommand implements Callable<Integer> {
 			for (int m = 0; m < labels.length; m++) {
 				final Restoration.Request q = new Restoration.Request();
 				q.task = Restoration.Task.INPAINT;
-				q.sampling.steps = Math.max(1, steps[m]);
+				q.sampler.steps = Math.max(1, steps[m]);
 				q.resamplings = resamplings[m];
-				q.sampling.seed = seed;
+				q.seed = seed;
 				final long t = System.nanoTime();
 				final GeneratedImages g = RestorationService.run(loaded, q, clean, n, h, w, regenerate, hooks);
 				out.printf(Locale.ROOT, "%-9s %-22s %8d %10.4f %9.1f%n", "inpaint", labels[m], Restoration.plannedCalls(

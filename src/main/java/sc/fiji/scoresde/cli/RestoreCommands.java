@@ -11,13 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import sc.fiji.scoresde.errors.InvalidOptionException;
-import sc.fiji.scoresde.runtime.DefaultModel;
+import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.runtime.DeviceChoice;
 import sc.fiji.scoresde.runtime.GeneratedImages;
-import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.runtime.LoadedModel;
-import sc.fiji.scoresde.runtime.ModelLocator;
-import sc.fiji.scoresde.hub.HubClient;
 import sc.fiji.scoresde.images.UserImage;
 import sc.fiji.scoresde.restore.Restoration;
 import sc.fiji.scoresde.restore.RestorationService;
@@ -41,11 +37,8 @@ final class RestoreCommands {
 			"bundled Fashion-MNIST model)")
 		String model;
 
-		@Option(names = "--sampler", description = "pc, em, ancestral, reverse-diffusion, ald, heun, ode")
-		String sampler;
-
-		@Option(names = "--steps", description = "sampler steps")
-		Integer steps;
+		@Mixin
+		SamplerMixin sampler;
 
 		@Option(names = "--seed", defaultValue = "-1", description = "noise seed; -1 picks one (default)")
 		long seed;
@@ -54,11 +47,8 @@ final class RestoreCommands {
 			"(default: ${DEFAULT-VALUE})")
 		int batch;
 
-		@Option(names = "--churn", defaultValue = "0", description = "S_churn of the heun sampler")
-		double churn;
-
-		@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu")
-		String device;
+		@Mixin
+		DeviceOption device;
 
 		@Option(names = "--output", required = true, paramLabel = "FILE", description = "result: .png (one file " +
 			"per result), .tif (a stack) or .npy (float32, N×H×W×C)")
@@ -89,50 +79,26 @@ final class RestoreCommands {
 			return null;
 		}
 
-		String defaultSampler() {
-			return "pc";
-		}
-
-		int defaultSteps() {
-			return 500;
-		}
-
 		@Override
 		public Integer call() throws Exception {
 			final var err = spec.commandLine().getErr();
 			final String format = GenerateCommand.format(common.output);
 			final Restoration.Request request = new Restoration.Request();
 			request.task = task();
-			request.sampling.sampler = common.sampler != null ? common.sampler : defaultSampler();
-			request.sampling.steps = common.steps != null ? common.steps : defaultSteps();
-			request.sampling.seed = common.seed;
-			request.sampling.batch = common.batch;
-			request.sampling.churn = common.churn;
-			UsageErrors.check(() -> {
-				configure(request);
-				request.validate();
-			});
+			request.sampler = common.sampler.options();
+			request.seed = GenerationRequest.optionalSeed(common.seed);
+			request.batch = common.batch;
+			configure(request);
+			request.validate();
 			checkRegion();
-			final DeviceChoice choice = UsageErrors.parse(() -> DeviceChoice.parse(common.device));
-			GenerateCommand.checkOutput(common.output, format, request.task == Restoration.Task.DENOISE &&
-				request.posteriorMean ? 1 : request.sampling.batch, 0);
+			final DeviceChoice choice = common.device.choice();
+			GenerateCommand.checkOutput(common.output, format, request.resultsPerImage(), 0);
 			final UserImage image = UserImage.read(common.image);
 			final float[] regenerate = regenerate(image);
-			final Path modelPath = ModelLocator.locate(common.model, common.quiet ? HubClient.Progress.NONE
-				: new DownloadBar(err), err::println);
-			err.println("model: " + (common.model != null ? common.model : DefaultModel.NAME));
 			final long start = System.nanoTime();
-			final GeneratedImages images;
-			try (Interruption interruption = Interruption.install();
-				LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(err::println), err::println))
-			{
-				final float[] input = RestorationService.input(image, task(), loaded.unet().config().inChannels);
-				final GenerationService.Hooks hooks = new GenerationService.Hooks();
-				hooks.log = err::println;
-				hooks.cancelled = interruption::requested;
-				if (!common.quiet) hooks.progress = new ProgressBar(err);
-				images = RestorationService.run(loaded, request, input, 1, image.height, image.width, regenerate, hooks);
-			}
+			final GeneratedImages images = ModelCommand.run(spec, common.model, choice, common.quiet, true, (loaded,
+				hooks) -> RestorationService.run(loaded, request, RestorationService.input(image, task(), loaded.unet()
+					.config().inChannels), 1, image.height, image.width, regenerate, hooks));
 			err.printf(Locale.ROOT, "seed %d, device %s, %.1f s%n", images.seed, images.device, (System.nanoTime() -
 				start) / 1e9);
 			for (final Path written : write(format, images))
@@ -149,18 +115,13 @@ final class RestoreCommands {
 	/** inpaint and colorize: replacement, by default with 3 RePaint resamplings over 125 pc steps (994 calls). */
 	abstract static class Replacing extends Base {
 
-		@Option(names = "--resample", defaultValue = "3", description = "RePaint resamplings per step, pc only; 0 is " +
+		@Option(names = "--resample", defaultValue = "" + Restoration.DEFAULT_RESAMPLINGS, description = "RePaint resamplings per step, pc only; 0 is " +
 			"the paper's replacement (default: ${DEFAULT-VALUE}, the better on the exact benchmark)")
 		int resample;
 
 		@Override
-		int defaultSteps() {
-			return 125;
-		}
-
-		@Override
 		void configure(final Restoration.Request request) {
-			request.resamplings = "pc".equals(request.sampling.sampler) ? resample : 0;
+			request.resamplings = "pc".equals(request.samplerSettings().name) ? resample : 0;
 		}
 	}
 
@@ -189,8 +150,8 @@ final class RestoreCommands {
 
 		@Override
 		float[] regenerate(final UserImage image) throws Exception {
-			if (rect != null) return UsageErrors.parse(() -> RestorationService.rectangle(image.width, image.height,
-				rect[0], rect[1], rect[2], rect[3]));
+			if (rect != null) return RestorationService.rectangle(image.width, image.height, rect[0], rect[1], rect[2],
+				rect[3]);
 			return RestorationService.regionOf(UserImage.read(mask), image);
 		}
 	}
@@ -223,16 +184,11 @@ final class RestoreCommands {
 		}
 
 		@Override
-		String defaultSampler() {
-			return "em";
-		}
-
-		@Override
 		void configure(final Restoration.Request request) {
 			request.sigma = sigma;
 			request.posteriorMean = samples == 0;
 			if (samples < 0) throw new InvalidOptionException("--samples must be ≥ 0");
-			if (samples > 0) request.sampling.batch = samples;
+			if (samples > 0) request.batch = samples;
 		}
 	}
 
@@ -240,18 +196,13 @@ final class RestoreCommands {
 		"image to sigma(t0) and run the reverse process from there.")
 	static final class Edit extends Base {
 
-		@Option(names = "--strength", defaultValue = "0.5", description = "t0 in (0, 1]; 1 is plain generation " +
+		@Option(names = "--strength", defaultValue = Restoration.DEFAULT_STRENGTH, description = "t0 in (0, 1]; 1 is plain generation " +
 			"(default: ${DEFAULT-VALUE})")
 		double strength;
 
 		@Override
 		Restoration.Task task() {
 			return Restoration.Task.EDIT;
-		}
-
-		@Override
-		String defaultSampler() {
-			return "em";
 		}
 
 		@Override

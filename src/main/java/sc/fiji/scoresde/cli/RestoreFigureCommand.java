@@ -136,9 +136,9 @@ final class RestoreFigureCommand implements Callable<Integer> {
 	private Restoration.Request request(final Restoration.Task task, final String sampler, final int steps) {
 		final Restoration.Request q = new Restoration.Request();
 		q.task = task;
-		q.sampling.sampler = sampler;
-		q.sampling.steps = steps;
-		q.sampling.seed = seed;
+		q.sampler.name = sampler;
+		q.sampler.steps = steps;
+		q.seed = seed;
 		return q;
 	}
 

@@ -53,9 +53,7 @@ public final class ModelSamples {
 		final long[] calls = { 0 };
 		int made = 0, runs = 0;
 		for (int i = 0; made < count; i++, runs++) {
-			final GenerationRequest r = template.copy();
-			r.batch = Math.min(chunk, count - made);
-			r.seed = seed + i;
+			final GenerationRequest r = new GenerationRequest(template.sampler, Math.min(chunk, count - made), seed + i);
 			final GenerationService.Hooks hooks = new GenerationService.Hooks();
 			hooks.cancelled = cancelled;
 			hooks.progress = new SamplingListener() {

@@ -41,7 +41,7 @@ public final class GenerateOptions {
 	/** empty: the bundled Fashion-MNIST demo model */
 	public String model = "";
 	public int images = 1;
-	public int steps = GenerationRequest.DEFAULT_STEPS;
+	public int steps = sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_STEPS;
 	/** −1: pick one */
 	public long seed = -1;
 	/** ≤ 0 … −1: the scheduler config's */
@@ -110,13 +110,13 @@ public final class GenerateOptions {
 	public GenerationRequest request() {
 		final GenerationRequest r = new GenerationRequest();
 		r.batch = images;
-		r.steps = steps;
-		r.seed = seed;
-		r.snr = snr == -1 ? null : snr;
-		r.correctSteps = correctors == -1 ? null : correctors;
-		r.sampler = sampler;
-		r.odeTolerance = tolerance;
-		r.churn = churn;
+		r.seed = GenerationRequest.optionalSeed(seed);
+		r.sampler.steps = steps;
+		r.sampler.snr = snr == -1 ? null : snr;
+		r.sampler.correctSteps = correctors == -1 ? null : correctors;
+		r.sampler.name = sampler;
+		r.sampler.odeTolerance = tolerance;
+		r.sampler.churn = churn;
 		return r;
 	}
 

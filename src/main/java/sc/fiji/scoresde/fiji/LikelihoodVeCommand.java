@@ -99,10 +99,9 @@ public class LikelihoodVeCommand extends DynamicCommand {
 			request.divergence = ProbabilityFlow.Divergence.parse(divergence);
 			request.probes = probes;
 			request.dequantize = dequantize;
-			request.seed = seed;
+			request.seed = sc.fiji.scoresde.generate.GenerationRequest.optionalSeed(seed);
 			request.batch = batch;
-			request.rtol = tolerance;
-			request.atol = tolerance;
+			request.tolerance = tolerance;
 			request.validate();
 			choice = DeviceChoice.parse(device);
 			inputs = ImgInput.toUserImages(images, "the input stack", channels);

@@ -109,10 +109,10 @@ public final class RestoreOptions {
 	public Restoration.Request request() {
 		final Restoration.Request r = new Restoration.Request();
 		r.task = task;
-		r.sampling.sampler = sampler;
-		r.sampling.steps = steps;
-		r.sampling.seed = seed;
-		r.sampling.batch = Math.max(1, samples);
+		r.sampler.name = sampler;
+		r.sampler.steps = steps;
+		r.seed = sc.fiji.scoresde.generate.GenerationRequest.optionalSeed(seed);
+		r.batch = Math.max(1, samples);
 		final boolean replacing = task == Restoration.Task.INPAINT || task == Restoration.Task.COLORIZE;
 		r.resamplings = replacing && "pc".equals(sampler) ? resample : 0;
 		r.sigma = task == Restoration.Task.DENOISE && sigma != -1 ? sigma : null;

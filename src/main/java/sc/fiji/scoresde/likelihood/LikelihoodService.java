@@ -1,15 +1,15 @@
 package sc.fiji.scoresde.likelihood;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-import sc.fiji.scoresde.runtime.Engines;
 import sc.fiji.scoresde.runtime.GeneratedImages;
-import sc.fiji.scoresde.generate.GenerationService;
+import sc.fiji.scoresde.errors.InvalidOptionException;
+import sc.fiji.scoresde.runtime.ModelRuntime;
+import sc.fiji.scoresde.runtime.RunHooks;
 import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.runtime.MemoryCheck;
 import sc.fiji.scoresde.images.UserImage;
@@ -27,37 +27,53 @@ import sc.fiji.scoresde.sampling.VeSde;
  */
 public final class LikelihoodService {
 
+	/** interpolation's frames, both ends included */
+	public static final int DEFAULT_FRAMES = 8, MAX_FRAMES = 4096;
+
 	private LikelihoodService() {}
 
-	/** What the likelihood front ends ask for. */
+	/** What the likelihood front ends ask for; the defaults are those of every front end. */
 	public static final class Request {
 
-		public ProbabilityFlow.Divergence divergence = ProbabilityFlow.Divergence.RADEMACHER;
+		public static final String DEFAULT_DIVERGENCE = "rademacher";
+		public static final String DEFAULT_TOLERANCE = "1e-5";
+		public static final int DEFAULT_BATCH = 8, MAX_BATCH = 4096, MAX_PROBES = 256;
+		/** likelihood's seed: fixed, so that two runs on the same images agree */
+		public static final String DEFAULT_SEED = "0";
+
+		public ProbabilityFlow.Divergence divergence = ProbabilityFlow.Divergence.parse(DEFAULT_DIVERGENCE);
 		/** Hutchinson probes per image (each an estimate; the mean is reported with its standard error) */
 		public int probes = 1;
 		/** 8-bit data: x = (255·x + u)/256 with u ~ U[0, 1), as score_sde's evaluation (then the offset is 8 bits) */
 		public boolean dequantize;
-		/** seed of the probes and of the dequantization noise; −1 picks one */
-		public long seed = -1;
+		/** seed of the probes and of the dequantization noise; null picks one */
+		public Long seed = Long.parseLong(DEFAULT_SEED);
 		/**
 		 * images per ODE solve: they share the solver's step sizes, so the NFE and (within the tolerance) the values
 		 * depend on it; the front ends use the same default so that their figures agree
 		 */
-		public int batch = 8;
-		public double rtol = 1e-5, atol = 1e-5;
+		public int batch = DEFAULT_BATCH;
+		/** RK45 rtol = atol */
+		public double tolerance = Double.parseDouble(DEFAULT_TOLERANCE);
 
+		/** @throws InvalidOptionException naming the option, its value and the accepted range */
 		public void validate() {
-			if (batch < 1 || batch > 4096) throw new IllegalArgumentException("images per solve " + batch + " must be " +
-				"in 1..4096");
-			options(0).validate();
+			if (batch < 1 || batch > MAX_BATCH) throw new InvalidOptionException("images per solve " + batch +
+				" must be in 1.." + MAX_BATCH);
+			if (probes < 1 || probes > MAX_PROBES) throw new InvalidOptionException("probes " + probes + " must be in " +
+				"1.." + MAX_PROBES);
+			if (!(tolerance > 0 && tolerance < 1)) throw new InvalidOptionException("tolerance (rtol) " + tolerance +
+				" must be in (0, 1)");
+			if (seed != null && seed < 0) throw new InvalidOptionException("seed " +
+				seed + " must be ≥ 0 (or not given: pick one)");
 		}
 
 		ProbabilityFlow.Options options(final long probeSeed) {
 			final ProbabilityFlow.Options o = new ProbabilityFlow.Options();
 			o.divergence = divergence;
 			o.probes = divergence == ProbabilityFlow.Divergence.EXACT ? 1 : probes;
-			o.rtol = rtol;
-			o.atol = atol;
+			o.rtol = tolerance;
+			o.atol = tolerance;
 			o.seed = probeSeed;
 			return o;
 		}
@@ -147,11 +163,19 @@ public final class LikelihoodService {
 	 * {@code hooks.scoreModel} set, that replaces the network (tests).
 	 */
 	public static Result likelihood(final LoadedModel model, final Request request, final float[][] images,
-		final int height, final int width, final GenerationService.Hooks hooks)
+		final int height, final int width, final RunHooks hooks)
 	{
 		request.validate();
+		return ModelRuntime.run(model, new ModelRuntime.Plan().seed(request.seed), hooks, run -> likelihood(run,
+			request, images, height, width));
+	}
+
+	private static Result likelihood(final ModelRuntime.Run run, final Request request, final float[][] images,
+		final int height, final int width)
+	{
+		final LoadedModel model = run.model;
 		final UNet2DConfig c = model.unet().config();
-		final long seed = GenerationService.pickSeed(request.seed);
+		final long seed = run.seed;
 		final int d = c.inChannels * height * width;
 		final int copies = request.divergence == ProbabilityFlow.Divergence.EXACT ? d : request.probes;
 		int batch = Math.min(request.batch, images.length);
@@ -160,55 +184,56 @@ public final class LikelihoodService {
 			line -> {}) / 3;
 		if (rows < copies * batch) {
 			batch = Math.max(1, rows / copies);
-			hooks.log.accept("likelihood: " + batch + " image(s) per solve to fit the device's memory");
+			run.log("likelihood: " + batch + " image(s) per solve to fit the device's memory");
 		}
 		final int solves = (images.length + batch - 1) / batch;
 		final double[] bits = new double[images.length], se = new double[images.length];
 		final int[] nfe = new int[images.length];
 		final long start = System.nanoTime();
-		hooks.log.accept(String.format(Locale.ROOT, "likelihood: %d image(s), %s divergence%s, %s, rtol %.0e, %d " +
+		run.log(String.format(Locale.ROOT, "likelihood: %d image(s), %s divergence%s, %s, rtol %.0e, %d " +
 			"image(s) per solve, seed %d, device %s", images.length, request.divergence.name().toLowerCase(Locale.ROOT),
 			request.divergence == ProbabilityFlow.Divergence.EXACT ? "" : " with " + request.probes + " probe(s)",
-			request.dequantize ? "dequantized" : "not dequantized", request.rtol, batch, seed, GenerationService
-				.describe(model.device())));
+			request.dequantize ? "dequantized" : "not dequantized", request.tolerance, batch, seed, run.device()));
 		final int[] solve = { 0 };
-		final SamplingListener outer = hooks.progress;
-		final SamplingControl control = new SamplingControl().cancelledWhen(hooks.cancelled).listener(
-			new SamplingListener() {
-
-				@Override
-				public void networkCallDone(final int done, final int total) {
-					outer.networkCallDone(done, -1);
-				}
-
-				@Override
-				public void noiseLevelReached(final double sigma, final double fraction) {
-					outer.noiseLevelReached(sigma, (solve[0] + fraction) / solves);
-				}
-			});
-		final ScoreModel score = hooks.scoreModel != null ? hooks.scoreModel : model.scoreModel();
+		final SamplingControl control = overall(run.hooks, solve, solves);
+		final ScoreModel score = run.hooks.scoreModel != null ? run.hooks.scoreModel : model.scoreModel();
 		final VeSde sde = VeSde.of(model.schedulerConfig());
-		try (NDManager run = NDManager.newBaseManager(model.device(), Engines.PYTORCH)) {
-			final ProbabilityFlow flow = new ProbabilityFlow(score, sde, run);
-			for (solve[0] = 0; solve[0] < solves; solve[0]++) {
-				final int from = solve[0] * batch, n = Math.min(batch, images.length - from);
-				final float[] x = new float[n * d];
-				for (int i = 0; i < n; i++) {
-					// the noise of image k depends on the seed and k only, not on how images are grouped
-					final float[] v = request.dequantize ? dequantize(images[from + i], new Random(seed * 1_000_003L +
-						from + i)) : images[from + i];
-					System.arraycopy(v, 0, x, i * d, d);
-				}
-				final ProbabilityFlow.Likelihood l = flow.likelihood(x, new Shape(n, c.inChannels, height, width),
-					request.options(seed + from), control);
-				for (int i = 0; i < n; i++) {
-					bits[from + i] = l.bitsPerDim[i];
-					se[from + i] = l.bitsStandardError[i];
-					nfe[from + i] = l.evaluations;
-				}
+		final ProbabilityFlow flow = new ProbabilityFlow(score, sde, run.manager);
+		for (solve[0] = 0; solve[0] < solves; solve[0]++) {
+			final int from = solve[0] * batch, n = Math.min(batch, images.length - from);
+			final float[] x = new float[n * d];
+			for (int i = 0; i < n; i++) {
+				// the noise of image k depends on the seed and k only, not on how images are grouped
+				final float[] v = request.dequantize ? dequantize(images[from + i], new Random(seed * 1_000_003L +
+					from + i)) : images[from + i];
+				System.arraycopy(v, 0, x, i * d, d);
+			}
+			final ProbabilityFlow.Likelihood l = flow.likelihood(x, new Shape(n, c.inChannels, height, width),
+				request.options(seed + from), control);
+			for (int i = 0; i < n; i++) {
+				bits[from + i] = l.bitsPerDim[i];
+				se[from + i] = l.bitsStandardError[i];
+				nfe[from + i] = l.evaluations;
 			}
 		}
 		return new Result(bits, se, nfe, seed, (System.nanoTime() - start) / 1e9);
+	}
+
+	/** Progress over several solves: call counts as they come, the fraction over the whole run. */
+	private static SamplingControl overall(final RunHooks hooks, final int[] solve, final int solves) {
+		final SamplingListener outer = hooks.progress;
+		return new SamplingControl().cancelledWhen(hooks.cancelled).listener(new SamplingListener() {
+
+			@Override
+			public void networkCallDone(final int done, final int total) {
+				outer.networkCallDone(done, -1);
+			}
+
+			@Override
+			public void noiseLevelReached(final double sigma, final double fraction) {
+				outer.noiseLevelReached(sigma, (solve[0] + fraction) / solves);
+			}
+		});
 	}
 
 	/** An interpolation: the frames (clamped to [0, 1]) and the cost of encoding the two ends and decoding. */
@@ -236,69 +261,63 @@ public final class LikelihoodService {
 	 * frames in solves of up to 8; frame 0 is a's reconstruction, the last b's.
 	 */
 	public static Interpolation interpolate(final LoadedModel model, final float[] a, final float[] b, final int frames,
-		final int height, final int width, final double tolerance, final GenerationService.Hooks hooks)
+		final int height, final int width, final double tolerance, final RunHooks hooks)
 	{
-		if (frames < 2 || frames > 4096) throw new IllegalArgumentException("frames " + frames + " must be in 2..4096");
-		if (!(tolerance > 0 && tolerance < 1)) throw new IllegalArgumentException("tolerance " + tolerance +
+		if (frames < 2 || frames > MAX_FRAMES) throw new InvalidOptionException("frames " + frames + " must be in 2.." +
+			MAX_FRAMES);
+		if (!(tolerance > 0 && tolerance < 1)) throw new InvalidOptionException("tolerance (rtol) " + tolerance +
 			" must be in (0, 1)");
-		final UNet2DConfig c = model.unet().config();
-		final int d = c.inChannels * height * width;
+		final int d = model.unet().config().inChannels * height * width;
 		if (a.length != d || b.length != d) throw new IllegalArgumentException("the two images must be " + d +
 			" values each");
+		return ModelRuntime.run(model, new ModelRuntime.Plan(), hooks, run -> interpolate(run, a, b, frames, height,
+			width, tolerance));
+	}
+
+	private static Interpolation interpolate(final ModelRuntime.Run run, final float[] a, final float[] b,
+		final int frames, final int height, final int width, final double tolerance)
+	{
+		final LoadedModel model = run.model;
+		final UNet2DConfig c = model.unet().config();
+		final int d = c.inChannels * height * width;
 		final int perSolve = Math.max(1, Math.min(8, MemoryCheck.imagesPerCall(c, height, width, "the images", 8, model
 			.device(), line -> {})));
 		final int solves = 1 + (frames + perSolve - 1) / perSolve;
 		final int[] solve = { 0 };
-		final SamplingListener outer = hooks.progress;
-		final SamplingControl control = new SamplingControl().cancelledWhen(hooks.cancelled).listener(
-			new SamplingListener() {
-
-				@Override
-				public void networkCallDone(final int done, final int total) {
-					outer.networkCallDone(done, -1);
-				}
-
-				@Override
-				public void noiseLevelReached(final double sigma, final double fraction) {
-					outer.noiseLevelReached(sigma, (solve[0] + fraction) / solves);
-				}
-			});
-		final ScoreModel score = hooks.scoreModel != null ? hooks.scoreModel : model.scoreModel();
+		final SamplingControl control = overall(run.hooks, solve, solves);
+		final ScoreModel score = run.hooks.scoreModel != null ? run.hooks.scoreModel : model.scoreModel();
 		final VeSde sde = VeSde.of(model.schedulerConfig());
-		hooks.log.accept(String.format(Locale.ROOT, "interpolate: %d frames, tolerance %.0e, device %s", frames,
-			tolerance, GenerationService.describe(model.device())));
-		try (NDManager run = NDManager.newBaseManager(model.device(), Engines.PYTORCH)) {
-			final ProbabilityFlow flow = new ProbabilityFlow(score, sde, run);
-			final float[] ends = new float[2 * d];
-			System.arraycopy(a, 0, ends, 0, d);
-			System.arraycopy(b, 0, ends, d, d);
-			final ProbabilityFlow.Coding codes = flow.encode(ends, new Shape(2, c.inChannels, height, width), tolerance,
-				tolerance, control);
-			final float[] za = java.util.Arrays.copyOfRange(codes.values, 0, d);
-			final float[] zb = java.util.Arrays.copyOfRange(codes.values, d, 2 * d);
-			final float[] path = ProbabilityFlow.slerp(za, zb, frames);
-			final float[] decoded = new float[frames * d];
-			int decodeCalls = 0;
-			for (int from = 0; from < frames; from += perSolve) {
-				solve[0]++;
-				final int n = Math.min(perSolve, frames - from);
-				final ProbabilityFlow.Coding out = flow.decode(java.util.Arrays.copyOfRange(path, from * d, (from + n) * d),
-					new Shape(n, c.inChannels, height, width), tolerance, tolerance, control);
-				System.arraycopy(out.values, 0, decoded, from * d, n * d);
-				decodeCalls += out.evaluations;
-			}
-			final int plane = height * width;
-			final float[] nhwc = new float[frames * d];
-			for (int f = 0; f < frames; f++)
-				for (int ch = 0; ch < c.inChannels; ch++)
-					for (int p = 0; p < plane; p++)
-						nhwc[(f * plane + p) * c.inChannels + ch] = Math.max(0f, Math.min(1f, decoded[f * d + ch * plane +
-							p]));
-			final GeneratedImages images = new GeneratedImages(nhwc, frames, height, width, c.inChannels, 0,
-				GenerationService.describe(model.device()), codes.evaluations + decodeCalls);
-			return new Interpolation(images, codes.evaluations, decodeCalls, norm(za), norm(zb), sde.sigmaMax * Math
-				.sqrt(d));
+		run.log(String.format(Locale.ROOT, "interpolate: %d frames, tolerance %.0e, device %s", frames, tolerance,
+			run.device()));
+		final ProbabilityFlow flow = new ProbabilityFlow(score, sde, run.manager);
+		final float[] ends = new float[2 * d];
+		System.arraycopy(a, 0, ends, 0, d);
+		System.arraycopy(b, 0, ends, d, d);
+		final ProbabilityFlow.Coding codes = flow.encode(ends, new Shape(2, c.inChannels, height, width), tolerance,
+			tolerance, control);
+		final float[] za = java.util.Arrays.copyOfRange(codes.values, 0, d);
+		final float[] zb = java.util.Arrays.copyOfRange(codes.values, d, 2 * d);
+		final float[] path = ProbabilityFlow.slerp(za, zb, frames);
+		final float[] decoded = new float[frames * d];
+		int decodeCalls = 0;
+		for (int from = 0; from < frames; from += perSolve) {
+			solve[0]++;
+			final int n = Math.min(perSolve, frames - from);
+			final ProbabilityFlow.Coding out = flow.decode(java.util.Arrays.copyOfRange(path, from * d, (from + n) * d),
+				new Shape(n, c.inChannels, height, width), tolerance, tolerance, control);
+			System.arraycopy(out.values, 0, decoded, from * d, n * d);
+			decodeCalls += out.evaluations;
 		}
+		final int plane = height * width;
+		final float[] nhwc = new float[frames * d];
+		for (int f = 0; f < frames; f++)
+			for (int ch = 0; ch < c.inChannels; ch++)
+				for (int p = 0; p < plane; p++)
+					nhwc[(f * plane + p) * c.inChannels + ch] = Math.max(0f, Math.min(1f, decoded[f * d + ch * plane + p]));
+		final GeneratedImages images = new GeneratedImages(nhwc, frames, height, width, c.inChannels, 0, run.device(),
+			codes.evaluations + decodeCalls);
+		return new Interpolation(images, codes.evaluations, decodeCalls, norm(za), norm(zb), sde.sigmaMax * Math.sqrt(
+			d));
 	}
 
 	private static double norm(final float[] z) {

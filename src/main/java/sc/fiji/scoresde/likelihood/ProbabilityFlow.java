@@ -30,7 +30,8 @@ public final class ProbabilityFlow {
 		public static Divergence parse(final String s) {
 			for (final Divergence d : values())
 				if (d.name().equalsIgnoreCase(s)) return d;
-			throw new IllegalArgumentException("divergence '" + s + "' is not rademacher, gaussian or exact");
+			throw new sc.fiji.scoresde.errors.InvalidOptionException("divergence '" + s + "' is not rademacher, gaussian " +
+				"or exact");
 		}
 	}
 

@@ -113,10 +113,10 @@ public final class PosteriorBenchmark {
 		{
 			final Restoration.Request r = new Restoration.Request();
 			r.task = task;
-			r.sampling.sampler = sampler;
-			r.sampling.steps = steps;
-			r.sampling.batch = samples;
-			r.sampling.seed = seed;
+			r.sampler.name = sampler;
+			r.sampler.steps = steps;
+			r.batch = samples;
+			r.seed = seed;
 			r.resamplings = resamplings;
 			if (task == Restoration.Task.DENOISE) r.sigma = parameter;
 			if (task == Restoration.Task.EDIT) r.strength = parameter;
@@ -131,7 +131,7 @@ public final class PosteriorBenchmark {
 			try (NDManager run = manager.newSubManager()) {
 				final SamplingControl control = new SamplingControl();
 				final Restoration.Outcome o = Restoration.run(prior.score(run), config, request, run, input, 1,
-					channels, size, size, regenerate, new TorchNoise(request.sampling.seed), control);
+					channels, size, size, regenerate, new TorchNoise(request.seed), control);
 				calls[0] = o.calls;
 				return o.images.toFloatArray();
 			}

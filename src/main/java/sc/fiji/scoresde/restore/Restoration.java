@@ -6,12 +6,14 @@ import ai.djl.ndarray.types.Shape;
 
 import java.util.Locale;
 
-import sc.fiji.scoresde.generate.GenerationRequest;
+import sc.fiji.scoresde.errors.InvalidOptionException;
 import sc.fiji.scoresde.sampling.Conditioning;
 import sc.fiji.scoresde.sampling.NoiseSource;
 import sc.fiji.scoresde.sampling.Sampler;
+import sc.fiji.scoresde.sampling.SamplerOptions;
 import sc.fiji.scoresde.sampling.SamplingControl;
 import sc.fiji.scoresde.sampling.SchedulerConfig;
+import sc.fiji.scoresde.sampling.TorchNoise;
 import sc.fiji.scoresde.sampling.ScoreModel;
 import sc.fiji.scoresde.sampling.VeSde;
 
@@ -24,18 +26,51 @@ import sc.fiji.scoresde.sampling.VeSde;
 public final class Restoration {
 
 	public enum Task {
-		INPAINT, COLORIZE, DENOISE, EDIT;
+		INPAINT("pc", REPLACING_STEPS), COLORIZE("pc", REPLACING_STEPS), DENOISE("em", PERTURBING_STEPS), EDIT("em",
+			PERTURBING_STEPS);
+
+		/** the sampler and steps when the user gives none */
+		public final String defaultSampler;
+		public final int defaultSteps;
+
+		Task(final String defaultSampler, final int defaultSteps) {
+			this.defaultSampler = defaultSampler;
+			this.defaultSteps = defaultSteps;
+		}
 
 		public String label() {
 			return name().toLowerCase(Locale.ROOT);
 		}
+
+		/** The task's default sampler settings, as a fallback for those the user does not give. */
+		public SamplerOptions defaults() {
+			final SamplerOptions o = new SamplerOptions();
+			o.name = defaultSampler;
+			o.steps = defaultSteps;
+			return o;
+		}
 	}
 
-	/** One task's settings; {@code sampling.batch} is the number of samples per input image. */
+	/** inpaint and colorize: 125 pc steps with {@link #DEFAULT_RESAMPLINGS} RePaint resamplings are 994 calls */
+	public static final int REPLACING_STEPS = 125;
+	/** denoise and edit (em) */
+	public static final int PERTURBING_STEPS = 500;
+	/** RePaint resamplings of inpaint and colorize (pc only): the better on the exact benchmark */
+	public static final int DEFAULT_RESAMPLINGS = 3, MAX_RESAMPLINGS = 100;
+	/** edit's t0 */
+	public static final String DEFAULT_STRENGTH = "0.5";
+	public static final int MAX_BATCH = 4096;
+
+	/** One task's settings. */
 	public static final class Request {
 
 		public Task task = Task.INPAINT;
-		public GenerationRequest sampling = new GenerationRequest();
+		/** not given settings: the task's defaults ({@link Task#defaultSampler}, {@link Task#defaultSteps}) */
+		public SamplerOptions sampler = new SamplerOptions();
+		/** seed of the noise; null picks one */
+		public Long seed;
+		/** results (posterior samples) per input image; the posterior mean is one */
+		public int batch = 1;
 		/** inpaint, colorize: RePaint resamplings per step (pc sampler only); 0 is the paper's replacement */
 		public int resamplings;
 		/** denoise: σ_y of the noise; null estimates it from the image ({@link NoiseLevel}) */
@@ -43,23 +78,39 @@ public final class Restoration {
 		/** denoise: Tweedie's posterior mean (one call) instead of posterior samples */
 		public boolean posteriorMean;
 		/** edit: t0 ∈ (0, 1], the share of the SDE's time the image is perturbed to */
-		public double strength = 0.5;
+		public double strength = Double.parseDouble(DEFAULT_STRENGTH);
 
+		/** The sampler settings that run: the given ones, the task's defaults for the others. */
+		public SamplerOptions samplerSettings() {
+			return sampler.withFallback(task.defaults(), "default of " + task.label(), line -> {});
+		}
+
+		/** Results per input image: 1 for the posterior mean, else {@link #batch}. */
+		public int resultsPerImage() {
+			return task == Task.DENOISE && posteriorMean ? 1 : batch;
+		}
+
+		/** @throws InvalidOptionException naming the option, its value and the accepted range */
 		public void validate() {
-			sampling.validate();
-			if (resamplings < 0 || resamplings > 100) throw new IllegalArgumentException("resamplings " + resamplings +
-				" must be between 0 and 100");
-			if (resamplings > 0 && !"pc".equals(sampling.sampler)) throw new IllegalArgumentException(
-				"resampling is done by the pc sampler only, not by " + sampling.sampler);
-			if (resamplings > 0 && task != Task.INPAINT && task != Task.COLORIZE) throw new IllegalArgumentException(
+			if (batch < 1 || batch > MAX_BATCH) throw new InvalidOptionException("batch " + batch + " must be between " +
+				"1 and " + MAX_BATCH);
+			if (seed != null && (seed < 0 || seed > TorchNoise.MAX_SEED)) throw new InvalidOptionException("seed " +
+				seed + " must be between 0 and " + TorchNoise.MAX_SEED + " (or not given: pick one)");
+			sampler.validate();
+			final SamplerOptions s = samplerSettings();
+			if (resamplings < 0 || resamplings > MAX_RESAMPLINGS) throw new InvalidOptionException("resamplings " +
+				resamplings + " must be between 0 and " + MAX_RESAMPLINGS);
+			if (resamplings > 0 && !"pc".equals(s.name)) throw new InvalidOptionException(
+				"resampling is done by the pc sampler only, not by " + s.name);
+			if (resamplings > 0 && task != Task.INPAINT && task != Task.COLORIZE) throw new InvalidOptionException(
 				"resampling applies to inpaint and colorize only");
-			if (sigma != null && !(sigma > 0 && Double.isFinite(sigma))) throw new IllegalArgumentException(
+			if (sigma != null && !(sigma > 0 && Double.isFinite(sigma))) throw new InvalidOptionException(
 				"noise sigma " + sigma + " must be a finite number > 0");
-			if (task == Task.DENOISE && !posteriorMean && ("ode".equals(sampling.sampler) || "heun".equals(sampling
-				.sampler) && sampling.churn == 0)) throw new IllegalArgumentException("denoising samples need a " +
-					"stochastic sampler (pc, em, ancestral, reverse-diffusion, ald or heun with churn): " + sampling.sampler +
-					" maps the noisy image to one image, not to samples of the posterior; ask for the posterior mean instead");
-			if (task == Task.EDIT && !(strength > 0 && strength <= 1)) throw new IllegalArgumentException("strength " +
+			if (task == Task.DENOISE && !posteriorMean && !s.isStochastic()) throw new InvalidOptionException(
+				"denoising samples need a stochastic sampler (pc, em, ancestral, reverse-diffusion, ald or heun with " +
+					"churn): " + s.name + " maps the noisy image to one image, not to samples of the posterior; ask " +
+					"for the posterior mean instead");
+			if (task == Task.EDIT && !(strength > 0 && strength <= 1)) throw new InvalidOptionException("strength " +
 				strength + " must be in (0, 1]");
 		}
 	}
@@ -98,7 +149,7 @@ public final class Restoration {
 		final int width, final float[] regenerate, final NoiseSource noise, final SamplingControl control)
 	{
 		request.validate();
-		final int k = request.sampling.batch;
+		final int k = request.resultsPerImage();
 		final int plane = height * width;
 		final int inChannels = request.task == Task.COLORIZE ? 1 : channels;
 		if (request.task == Task.COLORIZE && channels != 3) throw new IllegalArgumentException("colorization needs " +
@@ -163,7 +214,7 @@ public final class Restoration {
 	{
 		final SchedulerConfig c = config.copy();
 		c.sigmaMax = sigmaStart;
-		final Sampler sampler = request.sampling.samplerOptions().create(c);
+		final Sampler sampler = request.samplerSettings().create(c);
 		final NDArray out = sampler.sample(model, manager, shape, noise, control, conditioning);
 		return new Outcome(out, sigmaStart, control.calls());
 	}
@@ -171,7 +222,7 @@ public final class Restoration {
 	/** Network calls the request will make (−1 when adaptive). */
 	public static int plannedCalls(final SchedulerConfig config, final Request request) {
 		if (request.task == Task.DENOISE && request.posteriorMean) return 1;
-		final Sampler s = request.sampling.samplerOptions().create(config);
+		final Sampler s = request.samplerSettings().create(config);
 		return s.plannedCalls(new Conditioning() {
 
 			@Override

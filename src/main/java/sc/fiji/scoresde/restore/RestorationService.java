@@ -1,20 +1,17 @@
 package sc.fiji.scoresde.restore;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import java.util.Locale;
 
-import sc.fiji.scoresde.runtime.BatchSplittingScoreModel;
-import sc.fiji.scoresde.runtime.Engines;
-import sc.fiji.scoresde.runtime.GeneratedImages;
-import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.runtime.LoadedModel;
-import sc.fiji.scoresde.runtime.MemoryCheck;
+import sc.fiji.scoresde.errors.InvalidOptionException;
 import sc.fiji.scoresde.images.UserImage;
 import sc.fiji.scoresde.model.UNet2DConfig;
-import sc.fiji.scoresde.sampling.SamplingControl;
-import sc.fiji.scoresde.sampling.TorchNoise;
+import sc.fiji.scoresde.runtime.GeneratedImages;
+import sc.fiji.scoresde.runtime.LoadedModel;
+import sc.fiji.scoresde.runtime.ModelRuntime;
+import sc.fiji.scoresde.runtime.RunHooks;
+import sc.fiji.scoresde.sampling.SamplerOptions;
 
-/** Runs a {@link Restoration} on a loaded pipeline, for every front end: seed, generator lock, progress, clamping. */
+/** A {@link Restoration} on a loaded pipeline for every front end ({@link ModelRuntime} does seed, lock, clamping). */
 public final class RestorationService {
 
 	private RestorationService() {}
@@ -41,12 +38,16 @@ public final class RestorationService {
 			"values; the model has " + modelChannels);
 	}
 
-	/** 1 inside the rectangle, which must lie in the image: inpaint's region given as x, y, width, height. */
+	/**
+	 * 1 inside the rectangle, which must lie in the image: inpaint's region given as x, y, width, height.
+	 *
+	 * @throws InvalidOptionException when it does not
+	 */
 	public static float[] rectangle(final int width, final int height, final int x, final int y, final int w,
 		final int h)
 	{
 		if (w < 1 || h < 1 || x < 0 || y < 0 || (long) x + w > width || (long) y + h > height)
-			throw new IllegalArgumentException("the rectangle x,y,w,h = " + x + "," + y + "," + w + "," + h +
+			throw new InvalidOptionException("the rectangle x,y,w,h = " + x + "," + y + "," + w + "," + h +
 				" must lie inside the " + width + "×" + height + " image");
 		final float[] out = new float[height * width];
 		for (int r = y; r < y + h; r++)
@@ -70,10 +71,10 @@ public final class RestorationService {
 	/**
 	 * @param images n images (C, H, W) in [0, 1] (colorize: grey, C = 1)
 	 * @param regenerate inpaint: 1 where pixels are made (H·W, or n·H·W); else null
-	 * @return n·K images, K = request.sampling.batch (1 for the posterior mean), clamped to [0, 1]
+	 * @return n·K images, K = {@link Restoration.Request#resultsPerImage()}, clamped to [0, 1]
 	 */
 	public static GeneratedImages run(final LoadedModel model, final Restoration.Request request, final float[] images,
-		final int n, final int height, final int width, final float[] regenerate, final GenerationService.Hooks hooks)
+		final int n, final int height, final int width, final float[] regenerate, final RunHooks hooks)
 	{
 		request.validate();
 		final UNet2DConfig c = model.unet().config();
@@ -83,28 +84,21 @@ public final class RestorationService {
 		final int inChannels = request.task == Restoration.Task.COLORIZE ? 1 : c.inChannels;
 		if (images.length != (long) n * inChannels * height * width) throw new IllegalArgumentException("the image " +
 			"has " + images.length / Math.max(1, (long) n * height * width) + " channel(s); the model needs " + inChannels);
-		final long seed = GenerationService.pickSeed(request.sampling.seed);
-		final int total = n * (request.task == Restoration.Task.DENOISE && request.posteriorMean ? 1
-			: request.sampling.batch);
-		final int perCall = MemoryCheck.imagesPerCall(c, height, width, "the image", total, model.device(), hooks.log);
-		final SamplingControl control = new SamplingControl().listener(hooks.progress).cancelledWhen(hooks.cancelled);
-		TorchNoise.GENERATOR_LOCK.lock();
-		try (NDManager run = NDManager.newBaseManager(model.device(), Engines.PYTORCH)) {
-			final TorchNoise noise = new TorchNoise(seed);
-			hooks.log.accept(String.format(java.util.Locale.ROOT, "%s: %d image(s), %d result(s) each, sampler %s, %d " +
-				"steps, seed %d, device %s", request.task.label(), n, total / n, request.sampling.sampler,
-				request.sampling.steps, seed, GenerationService.describe(model.device())));
-			final Restoration.Outcome o = Restoration.run(new BatchSplittingScoreModel(model.scoreModel(), perCall,
-				hooks.log), model.schedulerConfig(), request, run, images, n, c.inChannels, height, width, regenerate,
-				noise, control);
-			if (request.task == Restoration.Task.DENOISE || request.task == Restoration.Task.EDIT) hooks.log.accept(
-				String.format(java.util.Locale.ROOT, "started at sigma %.4g; %d network calls", o.sigmaStart, o.calls));
-			final NDArray out = o.images.clip(0f, 1f);
-			return new GeneratedImages(out.transpose(0, 2, 3, 1).toFloatArray(), total, height, width, c.inChannels, seed,
-				GenerationService.describe(model.device()), request.sampling.steps);
-		}
-		finally {
-			TorchNoise.GENERATOR_LOCK.unlock();
-		}
+		final SamplerOptions settings = request.sampler.withFallback(request.task.defaults(), "default of " + request
+			.task.label(), hooks.log);
+		final int total = n * request.resultsPerImage();
+		final ModelRuntime.Plan plan = new ModelRuntime.Plan().torchNoise(request.seed).memory(height, width, total,
+			"the image");
+		return ModelRuntime.images(model, plan, hooks, settings.steps(), run -> {
+			run.log(String.format(Locale.ROOT, "%s: %d image(s), %d result(s) each, %s, seed %d, device %s", request.task
+				.label(), n, total / n, request.task == Restoration.Task.DENOISE && request.posteriorMean ? "posterior " +
+					"mean (Tweedie's formula, 1 network call)" : "sampler " + settings.name() + ", " + settings.steps() +
+						" steps", run.seed, run.device()));
+			final Restoration.Outcome o = Restoration.run(run.network(), model.schedulerConfig(), request, run.manager,
+				images, n, c.inChannels, height, width, regenerate, run.noise, run.control);
+			if (request.task == Restoration.Task.DENOISE || request.task == Restoration.Task.EDIT) run.log(String.format(
+				Locale.ROOT, "started at sigma %.4g; %d network calls", o.sigmaStart, o.calls));
+			return o.images;
+		});
 	}
 }

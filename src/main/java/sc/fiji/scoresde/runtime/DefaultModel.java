@@ -22,12 +22,25 @@ public final class DefaultModel {
 	private static final String TEST_ROOT = "/sc/fiji/scoresde/test-model/";
 	private static final String[] FILES = { "model_index.json", "unet/config.json",
 		"unet/diffusion_pytorch_model.safetensors", "scheduler/scheduler_config.json" };
+	/** files a bundled model may have: the demo model recommends its sampler settings, the test model does not */
+	private static final String[] OPTIONAL_FILES = { "scoresde_sampling.json" };
 
 	private DefaultModel() {}
 
 	/** Copies the bundled demo pipeline to a fresh temporary folder, removed when the JVM exits. */
 	public static Path extract() throws IOException {
 		return extract(ROOT);
+	}
+
+	private static Path shared;
+
+	/**
+	 * The bundled demo pipeline, extracted once per process (so that the model cache finds it again); callers must
+	 * not change its files.
+	 */
+	public static synchronized Path shared() throws IOException {
+		if (shared == null || !Files.isRegularFile(shared.resolve(FILES[0]))) shared = extract(ROOT);
+		return shared;
 	}
 
 	/** Copies the bundled random-weight test pipeline (ncsnpp-tiny) to a fresh temporary folder. */
@@ -48,6 +61,14 @@ public final class DefaultModel {
 				Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
 			}
 			target.toFile().deleteOnExit();
+		}
+		for (final String f : OPTIONAL_FILES) {
+			try (InputStream in = DefaultModel.class.getResourceAsStream(root + f)) {
+				if (in == null) continue;
+				final Path target = dir.resolve(f);
+				Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+				target.toFile().deleteOnExit();
+			}
 		}
 		return dir;
 	}

@@ -13,12 +13,14 @@ public enum DeviceChoice {
 	public static final String AUTO_NAME = "auto", CPU_NAME = "cpu", GPU_NAME = "gpu";
 	public static final java.util.List<String> NAMES = java.util.List.of(AUTO_NAME, CPU_NAME, GPU_NAME);
 
+	/** @throws sc.fiji.scoresde.errors.InvalidOptionException for anything but auto, cpu, gpu (any case) */
 	public static DeviceChoice parse(final String text) {
 		try {
 			return valueOf(text.trim().toUpperCase(Locale.ROOT));
 		}
 		catch (final IllegalArgumentException | NullPointerException e) {
-			throw new IllegalArgumentException("device '" + text + "' is not one of auto, cpu, gpu");
+			throw new sc.fiji.scoresde.errors.InvalidOptionException("device '" + text + "' is not one of " + String.join(
+				", ", NAMES));
 		}
 	}
 

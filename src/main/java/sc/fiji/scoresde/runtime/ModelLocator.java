@@ -28,7 +28,7 @@ public final class ModelLocator {
 	public static Path locate(final String model, final HubClient.Progress progress, final Consumer<String> log)
 		throws IOException
 	{
-		if (model == null || model.trim().isEmpty()) return DefaultModel.extract();
+		if (model == null || model.trim().isEmpty()) return DefaultModel.shared();
 		if (exists(model)) return Paths.get(model.trim());
 		final ModelId id = ModelId.parse(model);
 		if (id == null) throw new ModelFormatException("model '" + model + "' is neither an existing folder or file " +

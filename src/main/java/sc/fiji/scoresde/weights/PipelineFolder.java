@@ -19,6 +19,7 @@ import sc.fiji.scoresde.errors.Echo;
 import sc.fiji.scoresde.errors.JsonInput;
 import sc.fiji.scoresde.model.ModelConfigException;
 import sc.fiji.scoresde.model.UNet2DConfig;
+import sc.fiji.scoresde.sampling.RecommendedSampling;
 import sc.fiji.scoresde.sampling.SchedulerConfig;
 
 /**
@@ -39,9 +40,12 @@ public final class PipelineFolder {
 	public final Path schedulerConfigFile;
 	public final UNet2DConfig unetConfig;
 	public final SchedulerConfig schedulerConfig;
+	/** the folder's {@link SamplingRecommendationFile}; null when it has none */
+	public final RecommendedSampling recommendedSampling;
 
 	private PipelineFolder(final Path root, final Path unetConfigFile, final Path weightsFile,
 		final Path schedulerConfigFile, final UNet2DConfig unetConfig, final SchedulerConfig schedulerConfig)
+		throws IOException
 	{
 		this.root = root;
 		this.unetConfigFile = unetConfigFile;
@@ -49,6 +53,7 @@ public final class PipelineFolder {
 		this.schedulerConfigFile = schedulerConfigFile;
 		this.unetConfig = unetConfig;
 		this.schedulerConfig = schedulerConfig;
+		this.recommendedSampling = SamplingRecommendationFile.readIn(root);
 	}
 
 	/**
