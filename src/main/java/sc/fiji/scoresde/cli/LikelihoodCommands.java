@@ -55,7 +55,8 @@ final class LikelihoodCommands {
 			"(default: ${DEFAULT-VALUE}); with K > 1 each line also gives the probes' standard error")
 		int probes;
 
-		@Option(names = "--divergence", defaultValue = LikelihoodService.Request.DEFAULT_DIVERGENCE, description = "rademacher, gaussian or exact " +
+		@Option(names = "--divergence", defaultValue = LikelihoodService.Request.DEFAULT_DIVERGENCE,
+			description = "rademacher, gaussian or exact " +
 			"(the sum over all coordinates: one network row per pixel, small images only)")
 		String divergence;
 
@@ -63,14 +64,17 @@ final class LikelihoodCommands {
 			"the paper's evaluation")
 		boolean dequantize;
 
-		@Option(names = "--seed", defaultValue = LikelihoodService.Request.DEFAULT_SEED, description = "seed of the probes and the dequantization " +
+		@Option(names = "--seed", defaultValue = LikelihoodService.Request.DEFAULT_SEED,
+			description = "seed of the probes and the dequantization " +
 			"(default: ${DEFAULT-VALUE}; -1 picks one)")
 		long seed;
 
-		@Option(names = "--batch", defaultValue = "" + LikelihoodService.Request.DEFAULT_BATCH, description = "images per ODE solve (default: ${DEFAULT-VALUE})")
+		@Option(names = "--batch", defaultValue = "" + LikelihoodService.Request.DEFAULT_BATCH,
+			description = "images per ODE solve (default: ${DEFAULT-VALUE})")
 		int batch;
 
-		@Option(names = "--rtol", defaultValue = LikelihoodService.Request.DEFAULT_TOLERANCE, description = "RK45 rtol " +
+		@Option(names = "--rtol", defaultValue = LikelihoodService.Request.DEFAULT_TOLERANCE,
+			description = "RK45 rtol " +
 			"= atol (default: ${DEFAULT-VALUE})")
 		double rtol;
 
@@ -147,7 +151,8 @@ final class LikelihoodCommands {
 		@Option(names = "--to", required = true, paramLabel = "FILE", description = "last image")
 		Path to;
 
-		@Option(names = "--frames", defaultValue = "" + LikelihoodService.DEFAULT_FRAMES, description = "frames including both ends (default: " +
+		@Option(names = "--frames", defaultValue = "" + LikelihoodService.DEFAULT_FRAMES,
+			description = "frames including both ends (default: " +
 			"${DEFAULT-VALUE})")
 		int frames;
 
@@ -155,7 +160,8 @@ final class LikelihoodCommands {
 			"bundled Fashion-MNIST model)")
 		String model;
 
-		@Option(names = "--rtol", defaultValue = LikelihoodService.Request.DEFAULT_TOLERANCE, description = "RK45 rtol " +
+		@Option(names = "--rtol", defaultValue = LikelihoodService.Request.DEFAULT_TOLERANCE,
+			description = "RK45 rtol " +
 			"= atol (default: ${DEFAULT-VALUE})")
 		double rtol;
 

@@ -115,7 +115,8 @@ final class RestoreCommands {
 	/** inpaint and colorize: replacement, by default with 3 RePaint resamplings over 125 pc steps (994 calls). */
 	abstract static class Replacing extends Base {
 
-		@Option(names = "--resample", defaultValue = "" + Restoration.DEFAULT_RESAMPLINGS, description = "RePaint resamplings per step, pc only; 0 is " +
+		@Option(names = "--resample", defaultValue = "" + Restoration.DEFAULT_RESAMPLINGS,
+			description = "RePaint resamplings per step, pc only; 0 is " +
 			"the paper's replacement (default: ${DEFAULT-VALUE}, the better on the exact benchmark)")
 		int resample;
 
@@ -196,7 +197,8 @@ final class RestoreCommands {
 		"image to sigma(t0) and run the reverse process from there.")
 	static final class Edit extends Base {
 
-		@Option(names = "--strength", defaultValue = Restoration.DEFAULT_STRENGTH, description = "t0 in (0, 1]; 1 is plain generation " +
+		@Option(names = "--strength", defaultValue = Restoration.DEFAULT_STRENGTH,
+			description = "t0 in (0, 1]; 1 is plain generation " +
 			"(default: ${DEFAULT-VALUE})")
 		double strength;
 

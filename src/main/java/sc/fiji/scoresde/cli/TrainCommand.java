@@ -6,10 +6,12 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import sc.fiji.scoresde.io.OutputTarget;
+import sc.fiji.scoresde.runtime.EngineThread;
 import sc.fiji.scoresde.train.ImageSources;
 import sc.fiji.scoresde.train.Trainer;
 import sc.fiji.scoresde.train.TrainingImages;
@@ -35,7 +37,7 @@ final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--resume", description = "continue the run whose checkpoint is in --output")
 	private boolean resume;
 
-	@Option(names = "--architecture", defaultValue = "small",
+	@Option(names = "--architecture", defaultValue = TrainingOptions.DEFAULT_ARCHITECTURE,
 		description = "preset (small) or a UNet2DModel config.json (default: ${DEFAULT-VALUE})")
 	private String architecture;
 
@@ -47,13 +49,16 @@ final class TrainCommand implements Callable<Integer> {
 		description = "1 (grey), 3 (RGB) or 0 (as the data) (default: ${DEFAULT-VALUE})")
 	private int channels;
 
-	@Option(names = "--steps", defaultValue = "10000", description = "optimizer steps (default: ${DEFAULT-VALUE})")
+	@Option(names = "--steps", defaultValue = "" + TrainingOptions.DEFAULT_STEPS,
+		description = "optimizer steps (default: ${DEFAULT-VALUE})")
 	private int steps;
 
-	@Option(names = "--batch", defaultValue = "64", description = "images per step (default: ${DEFAULT-VALUE})")
+	@Option(names = "--batch", defaultValue = "" + TrainingOptions.DEFAULT_BATCH,
+		description = "images per step (default: ${DEFAULT-VALUE})")
 	private int batch;
 
-	@Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+	@Option(names = "--lr", defaultValue = TrainingOptions.DEFAULT_LEARNING_RATE,
+		description = "Adam learning rate (default: ${DEFAULT-VALUE})")
 	private double learningRate;
 
 	@Option(names = "--warmup", defaultValue = "-1",
@@ -64,11 +69,13 @@ final class TrainCommand implements Callable<Integer> {
 		"(default: ${DEFAULT-VALUE})")
 	private double gradClip;
 
-	@Option(names = "--ema", defaultValue = "0.999", description = "EMA decay of the saved weights (default: " +
+	@Option(names = "--ema", defaultValue = TrainingOptions.DEFAULT_EMA_DECAY,
+		description = "EMA decay of the saved weights (default: " +
 		"${DEFAULT-VALUE})")
 	private double ema;
 
-	@Option(names = "--sigma-min", defaultValue = "0.01", description = "(default: ${DEFAULT-VALUE})")
+	@Option(names = "--sigma-min", defaultValue = TrainingOptions.DEFAULT_SIGMA_MIN,
+		description = "(default: ${DEFAULT-VALUE})")
 	private double sigmaMin;
 
 	@Option(names = "--sigma-max", defaultValue = "0",
@@ -82,7 +89,8 @@ final class TrainCommand implements Callable<Integer> {
 		"(default: ${DEFAULT-VALUE})")
 	private long seed;
 
-	@Option(names = "--checkpoint-every", defaultValue = "500", description = "steps between checkpoints " +
+	@Option(names = "--checkpoint-every", defaultValue = "" + TrainingOptions.DEFAULT_CHECKPOINT_EVERY,
+		description = "steps between checkpoints " +
 		"(default: ${DEFAULT-VALUE})")
 	private int checkpointEvery;
 
@@ -90,10 +98,11 @@ final class TrainCommand implements Callable<Integer> {
 		"(default: ${DEFAULT-VALUE})")
 	private int limit;
 
-	@Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
-	private String device;
+	@Mixin
+	private DeviceOption device;
 
-	@Option(names = "--weighting", defaultValue = "paper", description = "loss weight per noise level: paper " +
+	@Option(names = "--weighting", defaultValue = TrainingOptions.DEFAULT_WEIGHTING,
+		description = "loss weight per noise level: paper " +
 		"(score_sde's, w = 1) or edm (w = 1 + sigma^2/sigma_data^2, Karras et al. 2022: large noise levels count as " +
 		"much as small ones) (default: ${DEFAULT-VALUE})")
 	private String weighting;
@@ -128,12 +137,12 @@ final class TrainCommand implements Callable<Integer> {
 		o.seed = seed;
 		o.checkpointEvery = checkpointEvery;
 		o.resume = resume;
-		o.device = device;
+		o.device = device.text();
 		o.limit = limit;
 		o.weighting = weighting;
 		o.sigmaData = sigmaData;
 		o.init = init;
-		UsageErrors.check(o::validate);
+		o.validate();
 		OutputTarget.checkFolder(output);
 		final TrainingImages images = ImageSources.load(data, channels, limit);
 		err.printf(Locale.ROOT, "data: %d images from %s (%s)%n", images.count(), data, images.scaling);
@@ -145,7 +154,7 @@ final class TrainCommand implements Callable<Integer> {
 			hooks.log = err::println;
 			hooks.cancelled = interruption::requested;
 			if (!quiet) hooks.progress = new TrainingProgress(err);
-			result = Trainer.train(images, o, output, hooks);
+			result = EngineThread.call(() -> Trainer.train(images, o, output, hooks));
 		}
 		err.printf(Locale.ROOT, "%s after %d steps, recent loss %.4g, sigma_max %.3f, %.1f s%n", result.cancelled ?
 			"stopped" : "done", result.steps, result.recentLoss, result.sigmaMax, result.seconds);

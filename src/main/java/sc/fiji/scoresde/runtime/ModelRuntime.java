@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import sc.fiji.scoresde.hub.HubClient;
@@ -115,6 +116,9 @@ public final class ModelRuntime {
 		T run(Run run);
 	}
 
+	/** one run at a time: taken by the caller, before the job goes to the engine thread */
+	private static final ReentrantLock TURN = new ReentrantLock(true);
+
 	private ModelRuntime() {}
 
 	/**
@@ -131,14 +135,14 @@ public final class ModelRuntime {
 	public static LoadedModel load(final Path path, final DeviceChoice device, final Consumer<String> log)
 		throws IOException
 	{
-		return onEngine(() -> ModelCache.get(path, device.resolve(log), log));
+		return onEngine(() -> ModelCache.get(path, device.resolve(log), log), log);
 	}
 
 	/** {@link #load} on a device already resolved. */
 	public static LoadedModel load(final Path path, final Device device, final Consumer<String> log)
 		throws IOException
 	{
-		return onEngine(() -> ModelCache.get(path, device, log));
+		return onEngine(() -> ModelCache.get(path, device, log), log);
 	}
 
 	/** Closes every model of the cache (tests). */
@@ -158,25 +162,40 @@ public final class ModelRuntime {
 		return device.isGpu() ? "gpu:" + device.getDeviceId() : device.getDeviceType();
 	}
 
-	/** Runs the job on the model as the plan says, on the engine thread; returns what the job returns. */
+	/**
+	 * Runs the job on the model as the plan says, on the engine thread; returns what the job returns. A run started
+	 * while another is going on waits for its turn, saying so, and gives up when cancelled meanwhile.
+	 */
 	public static <T> T run(final LoadedModel model, final Plan plan, final RunHooks hooks, final Job<T> job) {
-		return EngineThread.get(() -> {
-			final long seed = plan.pickSeed ? pickSeed(plan.seed) : 0;
-			if (plan.torchNoise) acquireGenerator(hooks);
-			try {
-				final int perCall = plan.images > 0 ? MemoryCheck.imagesPerCall(model.unet().config(), plan.height,
-					plan.width, plan.what, plan.images, model.device(), hooks.log) : 0;
-				final SamplingControl control = new SamplingControl().listener(hooks.progress).cancelledWhen(
-					hooks.cancelled).observer(hooks.observer);
-				try (NDManager manager = NDManager.newBaseManager(model.device(), Engines.PYTORCH)) {
-					final NoiseSource noise = plan.torchNoise ? new TorchNoise(seed) : null;
-					return job.run(new Run(model, seed, manager, control, noise, hooks, perCall));
-				}
+		if (EngineThread.isCurrent()) return prepared(model, plan, hooks, job);
+		waitFor(TURN, hooks, "another run of a model is going on in this JVM; waiting for it to finish (the process " +
+			"runs one at a time)");
+		try {
+			return EngineThread.get(() -> prepared(model, plan, hooks, job));
+		}
+		finally {
+			TURN.unlock();
+		}
+	}
+
+	private static <T> T prepared(final LoadedModel model, final Plan plan, final RunHooks hooks, final Job<T> job) {
+		if (hooks.cancelled.getAsBoolean()) throw new SamplingCancelledException(0, 0);
+		final long seed = plan.pickSeed ? pickSeed(plan.seed) : 0;
+		if (plan.torchNoise) waitFor(TorchNoise.GENERATOR_LOCK, hooks, "another generation is running in this JVM; " +
+			"waiting for it to finish (libtorch has one random generator per process)");
+		try {
+			final int perCall = plan.images > 0 ? MemoryCheck.imagesPerCall(model.unet().config(), plan.height,
+				plan.width, plan.what, plan.images, model.device(), hooks.log) : 0;
+			final SamplingControl control = new SamplingControl().listener(hooks.progress).cancelledWhen(
+				hooks.cancelled).observer(hooks.observer);
+			try (NDManager manager = NDManager.newBaseManager(model.device(), Engines.PYTORCH)) {
+				final NoiseSource noise = plan.torchNoise ? new TorchNoise(seed) : null;
+				return job.run(new Run(model, seed, manager, control, noise, hooks, perCall));
 			}
-			finally {
-				if (plan.torchNoise) TorchNoise.GENERATOR_LOCK.unlock();
-			}
-		});
+		}
+		finally {
+			if (plan.torchNoise) TorchNoise.GENERATOR_LOCK.unlock();
+		}
 	}
 
 	/**
@@ -197,15 +216,15 @@ public final class ModelRuntime {
 	}
 
 	/**
-	 * Waits for the process-wide torch generator, saying so, and gives up when the run is cancelled meanwhile. Every
-	 * run takes it here on the engine thread, so only a thread outside the runtime (a test, a benchmark) can hold it.
+	 * Takes the lock, saying so when it has to wait, and gives up when the run is cancelled meanwhile. The torch
+	 * generator is taken on the engine thread, so only a thread outside the runtime (a test, a benchmark) can hold it
+	 * then; the turn is taken by the caller, so that a run waiting for another can still be cancelled.
 	 */
-	private static void acquireGenerator(final RunHooks hooks) {
-		if (TorchNoise.GENERATOR_LOCK.tryLock()) return;
-		hooks.log.accept("another generation is running in this JVM; waiting for it to finish " +
-			"(libtorch has one random generator per process)");
+	private static void waitFor(final ReentrantLock lock, final RunHooks hooks, final String waiting) {
+		if (lock.tryLock()) return;
+		hooks.log.accept(waiting);
 		try {
-			while (!TorchNoise.GENERATOR_LOCK.tryLock(200, TimeUnit.MILLISECONDS)) {
+			while (!lock.tryLock(200, TimeUnit.MILLISECONDS)) {
 				if (hooks.cancelled.getAsBoolean()) throw new SamplingCancelledException(0, 0);
 			}
 		}
@@ -215,7 +234,15 @@ public final class ModelRuntime {
 		}
 	}
 
-	private static <T> T onEngine(final Callable<T> job) throws IOException {
+	/** Loads wait for their turn too, so that a load behind a long run says why nothing happens. */
+	private static <T> T onEngine(final Callable<T> job, final Consumer<String> log) throws IOException {
+		final boolean turn = !EngineThread.isCurrent();
+		if (turn) {
+			final RunHooks hooks = new RunHooks();
+			hooks.log = log;
+			waitFor(TURN, hooks, "another run of a model is going on in this JVM; loading the model when it " +
+				"finishes (the process runs one at a time)");
+		}
 		try {
 			return EngineThread.call(job);
 		}
@@ -224,6 +251,9 @@ public final class ModelRuntime {
 		}
 		catch (final Exception e) {
 			throw new IllegalStateException(e);
+		}
+		finally {
+			if (turn) TURN.unlock();
 		}
 	}
 }

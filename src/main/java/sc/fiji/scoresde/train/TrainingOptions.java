@@ -1,5 +1,7 @@
 package sc.fiji.scoresde.train;
 
+import sc.fiji.scoresde.runtime.DeviceChoice;
+
 import com.google.gson.JsonObject;
 
 import java.util.Locale;
@@ -11,34 +13,40 @@ import sc.fiji.scoresde.sampling.SchedulerConfig;
 /** What a training run is asked to do; the CLI and the Fiji command fill it, {@link Trainer} checks and runs it. */
 public final class TrainingOptions {
 
+	/** the defaults of every front end; strings where picocli's defaultValue takes them */
+	public static final String DEFAULT_ARCHITECTURE = "small", DEFAULT_LEARNING_RATE = "2e-4",
+		DEFAULT_EMA_DECAY = "0.999", DEFAULT_SIGMA_MIN = "0.01", DEFAULT_WEIGHTING = "paper";
+	public static final int DEFAULT_STEPS = 10000, DEFAULT_BATCH = 64, DEFAULT_CHECKPOINT_EVERY = 500;
+
 	/** a preset name ({@code small}) or the path of a UNet2DModel config.json */
-	public String architecture = "small";
+	public String architecture = DEFAULT_ARCHITECTURE;
 	/** square crop side; 0: the largest that every image holds, rounded down to what the architecture allows */
 	public int size = 0;
 	/** 1 grey, 3 RGB, 0 as the data */
 	public int channels = 0;
-	public int steps = 10000;
-	public int batch = 64;
-	public double learningRate = 2e-4;
+	/** optimizer steps (not sampler steps) */
+	public int steps = DEFAULT_STEPS;
+	public int batch = DEFAULT_BATCH;
+	public double learningRate = Double.parseDouble(DEFAULT_LEARNING_RATE);
 	/** warm-up updates; negative: min(5000, steps/10) (the paper warms up over 5000 of its 1.3M steps) */
 	public int warmup = -1;
 	public double gradClip = 1.0;
-	public double emaDecay = 0.999;
-	public double sigmaMin = 0.01;
+	public double emaDecay = Double.parseDouble(DEFAULT_EMA_DECAY);
+	public double sigmaMin = Double.parseDouble(DEFAULT_SIGMA_MIN);
 	/** 0: the largest pairwise distance of the training images */
 	public double sigmaMax = 0;
 	public double eps = 1e-5;
 	public boolean flips = true;
 	public long seed = 0;
 	/** a checkpoint every this many steps (and at the end, and on cancel) */
-	public int checkpointEvery = 500;
+	public int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
 	/** continue from the output folder's checkpoint */
 	public boolean resume;
-	public String device = "auto";
+	public String device = DeviceChoice.AUTO_NAME;
 	/** at most this many images are read (all when ≤ 0) */
 	public int limit = 0;
 	/** loss weight per noise level: paper (w = 1) or edm (w = 1 + σ²/σ_data²) */
-	public String weighting = "paper";
+	public String weighting = DEFAULT_WEIGHTING;
 	/** σ_data of the edm weighting; 0: the standard deviation of the training pixels */
 	public double sigmaData = 0;
 	/** a pipeline or UNet folder whose weights start the run (architecture and σ range come from it); null: fresh */
@@ -49,6 +57,7 @@ public final class TrainingOptions {
 	}
 
 	public void validate() {
+		DeviceChoice.parse(device);
 		check(steps >= 1, "steps must be at least 1, got " + steps);
 		check(batch >= 1 && batch <= 65536, "batch must be in 1..65536, got " + batch);
 		check(size >= 0 && size <= 65536, "size must be 0 (automatic) or a side in pixels, got " + size);

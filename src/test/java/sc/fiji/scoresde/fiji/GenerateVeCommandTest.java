@@ -85,8 +85,8 @@ class GenerateVeCommandTest {
 		assertArrayEquals(new long[] { 32, 32, 3, 2 }, dims, "(W, H, 3, B)");
 		final GenerationRequest request = new GenerationRequest();
 		request.batch = 2;
-		request.steps = 3;
-		request.seed = 5;
+		request.sampler.steps = 3;
+		request.seed = 5L;
 		final GeneratedImages core;
 		try (LoadedModel model = LoadedModel.load(Fixtures.dir("ncsnpp-tiny").resolve("pipeline"), Device.cpu(),
 			w -> {}))

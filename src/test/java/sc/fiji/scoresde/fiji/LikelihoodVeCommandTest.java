@@ -87,8 +87,8 @@ class LikelihoodVeCommandTest {
 		assertEquals(2, r.count());
 		assertEquals(3, command.table().split("\n").length, command.table());
 		final LikelihoodService.Request request = new LikelihoodService.Request();
-		request.seed = 4;
-		request.rtol = request.atol = 1e-2;
+		request.seed = 4L;
+		request.tolerance = 1e-2;
 		try (LoadedModel m = LoadedModel.load(Paths.get(RestoreVeCommandTest.tiny()), Device.cpu(), w -> {})) {
 			final List<UserImage> images = ImgInput.toUserImages((Img<?>) in.get("images"), "x", true);
 			final LikelihoodService.Result core = LikelihoodService.likelihood(m, request, LikelihoodService.inputs(m,

@@ -73,9 +73,9 @@ class HubClientTest {
 		assertTrue(progress.stream().anyMatch(p -> p[0] == p[1] && p[1] == hub.files.get(
 			"unet/diffusion_pytorch_model.safetensors").length), "progress reached the weights' size");
 		final GenerationRequest r = new GenerationRequest();
-		r.steps = 10;
+		r.sampler.steps = 10;
 		r.batch = 2;
-		r.seed = 0;
+		r.seed = 0L;
 		try (LoadedModel m = LoadedModel.load(snapshot, Device.cpu(), w -> {})) {
 			Fixtures.assertFinalImageClose("from the hub", "ncsnpp-tiny", GenerationService.generate(m, r,
 				new GenerationService.Hooks()).nhwc);

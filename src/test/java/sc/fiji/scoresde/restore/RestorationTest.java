@@ -183,8 +183,8 @@ class RestorationTest {
 				for (int x = 10; x < 24; x++)
 					regenerate[y * size + x] = 1;
 			final Restoration.Request request = new Restoration.Request();
-			request.sampling.steps = steps;
-			request.sampling.seed = 3;
+			request.sampler.steps = steps;
+			request.seed = 3L;
 			final NDArray ours;
 			final float[] expected;
 			TorchNoise.GENERATOR_LOCK.lock();

@@ -42,8 +42,8 @@ class MemoryCheckTest {
 	private static IllegalArgumentException inpaint(final LoadedModel m, final int side) {
 		final Restoration.Request r = new Restoration.Request();
 		r.task = Restoration.Task.INPAINT;
-		r.sampling.steps = 2;
-		r.sampling.seed = 0;
+		r.sampler.steps = 2;
+		r.seed = 0L;
 		final float[] image = new float[3 * side * side];
 		Arrays.fill(image, 0.5f);
 		final float[] region = RestorationService.rectangle(side, side, 0, 0, 8, 8);
@@ -81,8 +81,8 @@ class MemoryCheckTest {
 	void anAstronomicalEstimateIsSaidInWordsNotAsAnOverflowedNumber(@TempDir final Path dir) throws Exception {
 		try (LoadedModel m = tinyWith(dir, "\"sample_size\": 65536,")) {
 			final GenerationRequest r = new GenerationRequest();
-			r.steps = 2;
-			r.seed = 0;
+			r.sampler.steps = 2;
+			r.seed = 0L;
 			final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GenerationService
 				.generate(m, r, new GenerationService.Hooks()));
 			assertTrue(e.getMessage().contains("65536×65536") && e.getMessage().contains("more than a million GB"), e

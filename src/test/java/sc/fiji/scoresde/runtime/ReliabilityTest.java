@@ -42,7 +42,7 @@ class ReliabilityTest {
 		final GenerationRequest r = new GenerationRequest();
 		r.seed = seed;
 		r.batch = batch;
-		r.steps = 4;
+		r.sampler.steps = 4;
 		return r;
 	}
 
@@ -55,7 +55,7 @@ class ReliabilityTest {
 	@Test
 	void aSecondRunStartedDuringTheFirstWaitsVisiblyAndBothGiveTheirSoloImages() throws Exception {
 		final GenerationRequest longRun = request(11, 2);
-		longRun.steps = 40;
+		longRun.sampler.steps = 40;
 		final GeneratedImages soloA;
 		try (LoadedModel m = tiny()) {
 			soloA = GenerationService.generate(m, longRun, new GenerationService.Hooks());
@@ -86,7 +86,7 @@ class ReliabilityTest {
 		finally {
 			pool.shutdown();
 		}
-		assertTrue(logB.stream().anyMatch(l -> l.contains("another generation is running")), logB.toString());
+		assertTrue(logB.stream().anyMatch(l -> l.contains("waiting for it to finish")), logB.toString());
 	}
 
 	/** The tiny network, but failing like libtorch's CUDA allocator when asked for more than one image. */

@@ -21,8 +21,8 @@ class PipelineFastTest {
 	@Test
 	void lastThreeByThreeOfChannelTwoMatchDiffusersFastTest() throws Exception {
 		final GenerationRequest request = new GenerationRequest();
-		request.steps = 2;
-		request.seed = 0;
+		request.sampler.steps = 2;
+		request.seed = 0L;
 		final GeneratedImages image;
 		try (LoadedModel model = LoadedModel.load(Fixtures.dir("ddpm-fasttest").resolve("pipeline"), Device.cpu(),
 			w -> {}))

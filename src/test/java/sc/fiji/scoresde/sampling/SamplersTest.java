@@ -127,7 +127,7 @@ class SamplersTest {
 		final SamplerOptions o = new SamplerOptions();
 		o.name = "heun";
 		o.steps = 10;
-		o.heunChurn = 10;
+		o.churn = 10.0;
 		final float[] a = run(o.create(config), mixture, 4, new SamplingControl()).toFloatArray();
 		final float[] b = run(sampler("heun", 10), mixture, 4, new SamplingControl()).toFloatArray();
 		assertTrue(!java.util.Arrays.equals(a, b));

@@ -82,9 +82,9 @@ class TrajectoryParityTest {
 	void seedAloneReproducesTheDrawsAndThePixels(final String fixture) throws Exception {
 		final Map<String, HostTensor> ref = Fixtures.tensors(fixture, "trajectory.safetensors");
 		final GenerationRequest request = new GenerationRequest();
-		request.steps = meta(fixture, "steps");
+		request.sampler.steps = meta(fixture, "steps");
 		request.batch = meta(fixture, "batch");
-		request.seed = meta(fixture, "seed");
+		request.seed = (long) meta(fixture, "seed");
 		final Map<String, float[]> noise = new HashMap<>();
 		final GenerationService.Hooks hooks = new GenerationService.Hooks();
 		hooks.observer = (name, value) -> {

@@ -94,8 +94,8 @@ class TrainerTest {
 			// a one-channel model makes one-channel images
 			final GenerationRequest request = new GenerationRequest();
 			request.batch = 3;
-			request.steps = 5;
-			request.seed = 0;
+			request.sampler.steps = 5;
+			request.seed = 0L;
 			final GeneratedImages images = GenerationService.generate(loaded, request, new GenerationService.Hooks());
 			assertEquals(1, images.channels);
 			assertEquals(3 * 8 * 8, images.nhwc.length);

@@ -85,6 +85,7 @@ public final class DistributedGeneration {
 			log), true);
 		if (folder.unetConfig.sampleSize == null) throw new IllegalArgumentException(folder.unetConfigFile +
 			" has no sample_size, so the image size is unknown");
+		plan.resolveSampler(folder, log);
 		final ZarrImageStack stack = ZarrImageStack.openOrCreate(dataset, plan.count, folder.unetConfig.inChannels,
 			folder.unetConfig.height(), folder.unetConfig.width(), plan.describe(plan.model == null ? DefaultModel.NAME
 				: plan.model));

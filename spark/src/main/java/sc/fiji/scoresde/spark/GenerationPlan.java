@@ -4,7 +4,13 @@ import com.google.gson.JsonObject;
 
 import java.io.Serializable;
 
+import java.util.function.Consumer;
+
 import sc.fiji.scoresde.generate.GenerationRequest;
+import sc.fiji.scoresde.runtime.DeviceChoice;
+import sc.fiji.scoresde.sampling.RecommendedSampling;
+import sc.fiji.scoresde.sampling.SamplerOptions;
+import sc.fiji.scoresde.weights.PipelineFolder;
 
 /**
  * What one distributed run makes: {@code count} images, image k from seed {@code firstSeed + k / imagesPerSeed} at
@@ -18,12 +24,15 @@ public final class GenerationPlan implements Serializable {
 
 	/** a pipeline folder on a path every executor sees, a hub id, or null for the bundled model */
 	public String model;
-	public String device = "auto";
+	public String device = DeviceChoice.AUTO_NAME;
 	public int count;
 	public long firstSeed;
 	public int imagesPerSeed = 1;
-	/** the solo run's settings; its batch and seed are set per seed */
-	public GenerationRequest settings = new GenerationRequest();
+	/**
+	 * the sampler settings of every seed's run; those not given are resolved once, on the driver, from the model
+	 * folder's recommendation ({@link #resolveSampler}), so that the dataset records what the executors run
+	 */
+	public SamplerOptions sampler = new SamplerOptions();
 
 	public int seeds() {
 		return (count + imagesPerSeed - 1) / imagesPerSeed;
@@ -43,10 +52,15 @@ public final class GenerationPlan implements Serializable {
 
 	/** The solo request whose images are this seed's. */
 	public GenerationRequest request(final int seedIndex) {
-		final GenerationRequest r = settings.copy();
-		r.batch = imagesOf(seedIndex);
-		r.seed = seed(seedIndex);
-		return r;
+		return new GenerationRequest(sampler, imagesOf(seedIndex), seed(seedIndex));
+	}
+
+	/** Fills the settings not given from the model folder's recommendation, then the defaults (logged). */
+	public void resolveSampler(final PipelineFolder folder, final Consumer<String> log) {
+		final RecommendedSampling recommended = folder.recommendedSampling;
+		sampler = sampler.withFallback(recommended == null ? null : recommended.settings, RecommendedSampling.SOURCE,
+			log);
+		if (recommended != null) recommended.warnIfFarBelow(sampler, log);
 	}
 
 	public void validate() {
@@ -72,12 +86,12 @@ public final class GenerationPlan implements Serializable {
 		d.addProperty("images_per_seed", imagesPerSeed);
 		d.addProperty("image_seed_rule", "image k: seed first_seed + floor(k / images_per_seed), index k mod " +
 			"images_per_seed of that seed's batch");
-		d.addProperty("sampler", settings.sampler);
-		d.addProperty("steps", settings.steps);
-		if (settings.snr != null) d.addProperty("snr", settings.snr);
-		if (settings.correctSteps != null) d.addProperty("correct_steps", settings.correctSteps);
-		if ("ode".equals(settings.sampler)) d.addProperty("ode_tolerance", settings.odeTolerance);
-		if (settings.churn != 0) d.addProperty("churn", settings.churn);
+		d.addProperty("sampler", sampler.name());
+		d.addProperty("steps", sampler.steps());
+		if (sampler.snr != null) d.addProperty("snr", sampler.snr);
+		if (sampler.correctSteps != null) d.addProperty("correct_steps", sampler.correctSteps);
+		if ("ode".equals(sampler.name())) d.addProperty("ode_tolerance", sampler.odeTolerance());
+		if (sampler.churn() != 0) d.addProperty("churn", sampler.churn());
 		d.addProperty("value_range", "[0, 1], as diffusers' output_type=\"np\"");
 		return d;
 	}

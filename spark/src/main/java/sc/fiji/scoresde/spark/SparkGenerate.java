@@ -8,11 +8,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import sc.fiji.scoresde.cli.DeviceOption;
+import sc.fiji.scoresde.cli.SamplerMixin;
 
 import sc.fiji.scoresde.errors.ModelFormatException;
 import sc.fiji.scoresde.model.ModelConfigException;
-import sc.fiji.scoresde.sampling.SamplerOptions;
 
 /**
  * {@code spark-submit --class sc.fiji.scoresde.spark.SparkGenerate score-sde-spark-all.jar ...}, and
@@ -41,28 +43,12 @@ public final class SparkGenerate implements Callable<Integer> {
 		"default parallelism)")
 	Integer tasks;
 
-	@Option(names = "--sampler", defaultValue = "pc", description = "(default: ${DEFAULT-VALUE})")
-	String sampler;
+	@Mixin
+	SamplerMixin sampler;
 
-	@Option(names = "--steps", defaultValue = "2000", description = "(default: ${DEFAULT-VALUE})")
-	int steps;
-
-	@Option(names = "--snr", description = "overrides the scheduler's snr")
-	Double snr;
-
-	@Option(names = "--correct-steps", description = "overrides the scheduler's correct_steps")
-	Integer correctSteps;
-
-	@Option(names = "--ode-tolerance", defaultValue = SamplerOptions.DEFAULT_ODE_TOLERANCE, description = "(default: " +
-		"${DEFAULT-VALUE})")
-	double odeTolerance;
-
-	@Option(names = "--churn", defaultValue = "0", description = "heun churn (default: ${DEFAULT-VALUE})")
-	double churn;
-
-	@Option(names = "--device", defaultValue = "auto", description = "on each executor: auto, cpu or gpu (default: " +
-		"${DEFAULT-VALUE})")
-	String device;
+	/** on each executor */
+	@Mixin
+	DeviceOption device;
 
 	@Option(names = "--output", required = true, paramLabel = "DATASET.zarr", description = "the image stack, on a " +
 		"file system every executor writes to")
@@ -78,16 +64,11 @@ public final class SparkGenerate implements Callable<Integer> {
 	public Integer call() throws Exception {
 		final GenerationPlan plan = new GenerationPlan();
 		plan.model = model;
-		plan.device = device;
+		plan.device = device.text();
 		plan.count = count;
 		plan.firstSeed = seed;
 		plan.imagesPerSeed = imagesPerSeed;
-		plan.settings.sampler = sampler;
-		plan.settings.steps = steps;
-		plan.settings.snr = snr;
-		plan.settings.correctSteps = correctSteps;
-		plan.settings.odeTolerance = odeTolerance;
-		plan.settings.churn = churn;
+		plan.sampler = sampler.options();
 		plan.validate();
 		final SparkConf conf = new SparkConf().setAppName("score-sde spark-generate " + output.getFileName());
 		if (master != null) conf.setMaster(master);

@@ -49,7 +49,7 @@ public final class SparkScalingBench implements Callable<Integer> {
 		plan.count = count;
 		plan.imagesPerSeed = imagesPerSeed;
 		plan.device = "cpu";
-		plan.settings.steps = steps;
+		plan.sampler.steps = steps;
 		plan.validate();
 		deleteTree(work);
 		System.out.printf(Locale.ROOT, "%d images of the bundled model, pc %d steps (%d calls per image), %d image(s)" +

@@ -75,7 +75,7 @@ class DistributedGenerationTest {
 		p.firstSeed = 40;
 		p.imagesPerSeed = imagesPerSeed;
 		p.device = "cpu";
-		p.settings.steps = 3;
+		p.sampler.steps = 3;
 		return p;
 	}
 
@@ -193,7 +193,7 @@ class DistributedGenerationTest {
 		final Path dataset = dir.resolve("f.zarr");
 		DistributedGeneration.run(spark, plan(2, 1), dataset, null, 1, line -> {});
 		final GenerationPlan otherSteps = plan(2, 1);
-		otherSteps.settings.steps = 4;
+		otherSteps.sampler.steps = 4;
 		final IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class, () -> DistributedGeneration
 			.run(spark, otherSteps, dataset, null, 1, line -> {}));
 		assertTrue(mixed.getMessage().contains("made by another run"), mixed.getMessage());

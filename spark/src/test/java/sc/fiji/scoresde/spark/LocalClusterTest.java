@@ -48,7 +48,7 @@ class LocalClusterTest {
 		plan.count = 8;
 		plan.firstSeed = 7;
 		plan.device = "cpu";
-		plan.settings.steps = 3;
+		plan.sampler.steps = 3;
 		try (JavaSparkContext spark = new JavaSparkContext(conf)) {
 			spark.sc().addSparkListener(new SparkListener() {
 
