@@ -1,5 +1,6 @@
 package sc.fiji.scoresde.fiji;
 
+import sc.fiji.scoresde.runtime.DeviceChoice;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -52,7 +53,7 @@ public class GenerateVeCommand extends DynamicCommand {
 	private int images = 1;
 
 	@Parameter(label = "Steps (predictor steps)", min = "1")
-	private int steps = 2000;
+	private int steps = sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_STEPS;
 
 	@Parameter(label = "Seed (-1: pick one)", persist = false)
 	private long seed = -1;
@@ -63,8 +64,8 @@ public class GenerateVeCommand extends DynamicCommand {
 	@Parameter(label = "Corrector steps (-1: the model's)", min = "-1")
 	private int correctors = -1;
 
-	@Parameter(label = "Device", choices = { "auto", "cpu", "gpu" })
-	private String device = "auto";
+	@Parameter(label = "Device", choices = { DeviceChoice.AUTO_NAME, DeviceChoice.CPU_NAME, DeviceChoice.GPU_NAME })
+	private String device = DeviceChoice.AUTO_NAME;
 
 	@Parameter(label = "Output", choices = { GenerateOptions.OUTPUT_RGB, GenerateOptions.OUTPUT_FLOAT })
 	private String output = GenerateOptions.OUTPUT_RGB;

@@ -51,8 +51,9 @@ public class InterpolateVeCommand extends DynamicCommand {
 	@Parameter(label = "Tolerance (RK45 rtol = atol)", persist = false)
 	private double tolerance = 1e-5;
 
-	@Parameter(label = "Device", choices = { "auto", "cpu", "gpu" }, persist = false)
-	private String device = "auto";
+	@Parameter(label = "Device", choices = { DeviceChoice.AUTO_NAME, DeviceChoice.CPU_NAME, DeviceChoice.GPU_NAME },
+		persist = false)
+	private String device = DeviceChoice.AUTO_NAME;
 
 	@Parameter(label = "Output", choices = { GenerateOptions.OUTPUT_RGB, GenerateOptions.OUTPUT_FLOAT }, persist = false)
 	private String output = GenerateOptions.OUTPUT_RGB;

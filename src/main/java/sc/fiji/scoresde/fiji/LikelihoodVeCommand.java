@@ -66,8 +66,9 @@ public class LikelihoodVeCommand extends DynamicCommand {
 	@Parameter(label = "Batch (images per ODE solve)", min = "1", max = "4096", persist = false)
 	private int batch = 8;
 
-	@Parameter(label = "Device", choices = { "auto", "cpu", "gpu" }, persist = false)
-	private String device = "auto";
+	@Parameter(label = "Device", choices = { DeviceChoice.AUTO_NAME, DeviceChoice.CPU_NAME, DeviceChoice.GPU_NAME },
+		persist = false)
+	private String device = DeviceChoice.AUTO_NAME;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Bits/dim (CSV: index, bits/dim, probe s.e., NFE, image)")
 	private String table;

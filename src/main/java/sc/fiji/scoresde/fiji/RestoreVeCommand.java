@@ -1,5 +1,6 @@
 package sc.fiji.scoresde.fiji;
 
+import sc.fiji.scoresde.runtime.DeviceChoice;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -56,8 +57,9 @@ public abstract class RestoreVeCommand extends DynamicCommand {
 	@Parameter(label = "Samples (results per image)", min = "0", max = "4096", persist = false)
 	private int samples = defaults().samples;
 
-	@Parameter(label = "Device", choices = { "auto", "cpu", "gpu" }, persist = false)
-	private String device = "auto";
+	@Parameter(label = "Device", choices = { DeviceChoice.AUTO_NAME, DeviceChoice.CPU_NAME, DeviceChoice.GPU_NAME },
+		persist = false)
+	private String device = DeviceChoice.AUTO_NAME;
 
 	@Parameter(label = "Output", choices = { GenerateOptions.OUTPUT_RGB, GenerateOptions.OUTPUT_FLOAT }, persist = false)
 	private String output = GenerateOptions.OUTPUT_RGB;

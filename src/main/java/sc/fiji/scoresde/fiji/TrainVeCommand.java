@@ -1,5 +1,6 @@
 package sc.fiji.scoresde.fiji;
 
+import sc.fiji.scoresde.runtime.DeviceChoice;
 import java.io.File;
 import java.util.Locale;
 
@@ -63,8 +64,8 @@ public class TrainVeCommand extends ContextCommand {
 	@Parameter(label = "Seed")
 	private long seed;
 
-	@Parameter(label = "Device", choices = { "auto", "cpu", "gpu" })
-	private String device = "auto";
+	@Parameter(label = "Device", choices = { DeviceChoice.AUTO_NAME, DeviceChoice.CPU_NAME, DeviceChoice.GPU_NAME })
+	private String device = DeviceChoice.AUTO_NAME;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Trained model")
 	private String trained;

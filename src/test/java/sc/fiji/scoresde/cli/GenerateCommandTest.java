@@ -132,6 +132,10 @@ class GenerateCommandTest {
 		final Result r = run("generate", "--steps", "2", "--seed", "3", "--quiet", "--output", out.toString());
 		assertEquals(0, r.code, r.err);
 		assertTrue(r.err.contains("fashion-mnist-small"), r.err);
+		assertTrue(r.err.contains("steps 2 (given)") && r.err.contains("sampler pc (recommended by the model folder)"),
+			"each setting and where it came from: " + r.err);
+		assertTrue(r.err.contains("warning: 2 steps is far below what this model needs"), "the bundled model " +
+			"recommends 200 steps: " + r.err);
 		final java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(out.toFile());
 		assertEquals(28, png.getWidth());
 		assertEquals(java.awt.image.BufferedImage.TYPE_BYTE_GRAY, png.getType(), "one channel, grey");

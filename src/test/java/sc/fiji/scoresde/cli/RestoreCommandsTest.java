@@ -55,10 +55,13 @@ class RestoreCommandsTest {
 			"0.1", "--quiet", "--output", dir.resolve("d.tif").toString());
 		assertEquals(0, d.code, d.err);
 		assertTrue(Files.size(dir.resolve("d.tif")) > 28 * 28);
+		assertTrue(d.err.contains("posterior mean (Tweedie's formula, 1 network call)") && !d.err.contains(
+			"500 steps"), "the log names the one call that runs: " + d.err);
 		final GenerateCommandTest.Result s = GenerateCommandTest.run("denoise", "--image", in.toString(), "--sigma",
 			"0.1", "--samples", "2", "--steps", "3", "--seed", "2", "--quiet", "--output", dir.resolve("s.png")
 				.toString());
 		assertEquals(0, s.code, s.err);
+		assertTrue(s.err.contains("sampler em, 3 steps"), s.err);
 		final GenerateCommandTest.Result e = GenerateCommandTest.run("edit", "--image", in.toString(), "--strength",
 			"0.3", "--steps", "3", "--seed", "2", "--quiet", "--output", dir.resolve("e.npy").toString());
 		assertEquals(0, e.code, e.err);
