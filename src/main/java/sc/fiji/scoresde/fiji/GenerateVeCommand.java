@@ -114,7 +114,10 @@ public class GenerateVeCommand extends DynamicCommand {
 		try {
 			final Path modelPath = sc.fiji.scoresde.runtime.ModelLocator.locate(o.model, CommandHooks.download(status), log::info);
 			final String modelName = o.model.trim().isEmpty() ? DefaultModel.NAME : o.model;
-			try (LoadedModel loaded = LoadedModel.load(modelPath, o.deviceChoice().resolve(log::info), log::warn)) {
+			{
+				// the process's cached model, loaded on the engine thread: not closed here
+				final LoadedModel loaded = sc.fiji.scoresde.runtime.ModelRuntime.load(
+					modelPath, o.deviceChoice().resolve(log::info), log::warn);
 				final GenerationService.Hooks hooks = CommandHooks.create(this, log, status, task, "Score SDE VE");
 				if (task != null) task.start();
 				generated = GenerationService.generate(loaded, o.request(), hooks);

@@ -97,7 +97,10 @@ public class InterpolateVeCommand extends DynamicCommand {
 		final long start = System.nanoTime();
 		try {
 			final Path modelPath = ModelLocator.locate(model, CommandHooks.download(status), log::info);
-			try (LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(log::info), log::warn)) {
+			{
+				// the process's cached model, loaded on the engine thread: not closed here
+				final LoadedModel loaded = sc.fiji.scoresde.runtime.ModelRuntime.load(
+					modelPath, choice.resolve(log::info), log::warn);
 				final float[][] x = LikelihoodService.inputs(loaded, List.of(a, b));
 				if (task != null) task.start();
 				interpolation = LikelihoodService.interpolate(loaded, x[0], x[1], frames, a.height, a.width,

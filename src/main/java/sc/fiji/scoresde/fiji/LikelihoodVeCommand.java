@@ -118,7 +118,10 @@ public class LikelihoodVeCommand extends DynamicCommand {
 		final Task task = taskService == null ? null : taskService.createTask("Score SDE VE: log-likelihood");
 		try {
 			final Path modelPath = ModelLocator.locate(model, CommandHooks.download(status), log::info);
-			try (LoadedModel loaded = LoadedModel.load(modelPath, choice.resolve(log::info), log::warn)) {
+			{
+				// the process's cached model, loaded on the engine thread: not closed here
+				final LoadedModel loaded = sc.fiji.scoresde.runtime.ModelRuntime.load(
+					modelPath, choice.resolve(log::info), log::warn);
 				final float[][] x = LikelihoodService.inputs(loaded, inputs);
 				if (task != null) task.start();
 				result = LikelihoodService.likelihood(loaded, request, x, inputs.get(0).height, inputs.get(0).width,

@@ -129,7 +129,10 @@ public abstract class RestoreVeCommand extends DynamicCommand {
 		final long start = System.nanoTime();
 		try {
 			final Path modelPath = ModelLocator.locate(o.model, CommandHooks.download(status), log::info);
-			try (LoadedModel loaded = LoadedModel.load(modelPath, o.deviceChoice().resolve(log::info), log::warn)) {
+			{
+				// the process's cached model, loaded on the engine thread: not closed here
+				final LoadedModel loaded = sc.fiji.scoresde.runtime.ModelRuntime.load(
+					modelPath, o.deviceChoice().resolve(log::info), log::warn);
 				final float[] pixels = RestorationService.input(input, task(), loaded.unet().config().inChannels);
 				if (task != null) task.start();
 				restored = RestorationService.run(loaded, o.request(), pixels, 1, input.height, input.width, region,

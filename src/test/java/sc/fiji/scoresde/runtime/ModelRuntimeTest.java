@@ -87,7 +87,7 @@ class ModelRuntimeTest {
 				};
 				// long enough to be waited for
 				final SamplerOptions longRun = new SamplerOptions();
-				longRun.steps = 100;
+				longRun.steps = 40;
 				return GenerationService.generate(m, new GenerationRequest(longRun, 1, 1), h);
 			});
 			firstIsSampling.await();

@@ -77,7 +77,7 @@ class SamplingRecommendationTest {
 		ModelFormatException e = assertThrows(ModelFormatException.class, () -> PipelineFolder.open(folder, true));
 		assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
 		for (final String[] bad : new String[][] { { "{\"steps\": \"many\"}", "steps is the string" },
-			{ "{\"steps\": 0}", "steps 0 must be between 1" }, { "{\"sampler\": \"fast\"}", "\"fast\"" },
+			{ "{\"steps\": 0}", "steps 0 must be between 1" }, { "{\"sampler\": \"fast\"}", "'fast'" },
 			{ "{\"stpes\": 200}", "unknown key" }, { "[200]", file.toString() } })
 		{
 			Files.writeString(file, bad[0]);
