@@ -93,6 +93,8 @@ final class EvaluateCommand implements Callable<Integer> {
 			".npy")) throw new InvalidOptionException("--save-samples " + Echo.quoted(saveSamples) + " must end in .npy");
 		final GenerationRequest request = new GenerationRequest();
 		request.sampler = sampler.options();
+		// chunk i runs with seed + i: the first chunk's seed is checked here, before the data is read
+		request.seed = seed;
 		if (samplesDataset == null) request.validate();
 		final DeviceChoice choice = device.choice();
 		if (saveSamples != null) OutputTarget.checkFiles(List.of(saveSamples));

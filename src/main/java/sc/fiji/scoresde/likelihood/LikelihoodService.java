@@ -58,7 +58,7 @@ public final class LikelihoodService {
 
 		/** @throws InvalidOptionException naming the option, its value and the accepted range */
 		public void validate() {
-			if (batch < 1 || batch > MAX_BATCH) throw new InvalidOptionException("images per solve " + batch +
+			if (batch < 1 || batch > MAX_BATCH) throw new InvalidOptionException("batch (images per solve) " + batch +
 				" must be in 1.." + MAX_BATCH);
 			if (probes < 1 || probes > MAX_PROBES) throw new InvalidOptionException("probes " + probes + " must be in " +
 				"1.." + MAX_PROBES);
