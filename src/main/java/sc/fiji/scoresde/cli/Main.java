@@ -41,7 +41,7 @@ public final class Main implements Runnable {
 			if (usage != null) return usageError(commandLine, oneLine(usage));
 			return failure(commandLine.getErr(), e);
 		});
-		cli.setParameterExceptionHandler((e, args1) -> usageError(e.getCommandLine(), oneLine(e)));
+		cli.setParameterExceptionHandler((e, args1) -> usageError(e.getCommandLine(), UsageErrors.sentence(e)));
 		try {
 			return cli.execute(args);
 		}
