@@ -73,7 +73,7 @@ public final class GenerationService {
 				describe(model.device())));
 			final TorchNoise noise = new TorchNoise(seed);
 			final ScoreModel network = new BatchSplittingScoreModel(hooks.scoreModel != null ? hooks.scoreModel : model
-				.scoreModel(), perCall, hooks.log);
+				.scoreModel(), perCall, hooks.cancelled, hooks.log);
 			final NDArray images = sampler.sample(network, run, shape, noise, control).clip(0f, 1f);
 			if (sampler.plannedCalls() < 0) hooks.log.accept("the " + sampler.name() + " sampler made " + control
 				.calls() + " network calls");

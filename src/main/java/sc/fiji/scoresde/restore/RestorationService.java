@@ -95,7 +95,7 @@ public final class RestorationService {
 				"steps, seed %d, device %s", request.task.label(), n, total / n, request.sampling.sampler,
 				request.sampling.steps, seed, GenerationService.describe(model.device())));
 			final Restoration.Outcome o = Restoration.run(new BatchSplittingScoreModel(model.scoreModel(), perCall,
-				hooks.log), model.schedulerConfig(), request, run, images, n, c.inChannels, height, width, regenerate,
+				hooks.cancelled, hooks.log), model.schedulerConfig(), request, run, images, n, c.inChannels, height, width, regenerate,
 				noise, control);
 			if (request.task == Restoration.Task.DENOISE || request.task == Restoration.Task.EDIT) hooks.log.accept(
 				String.format(java.util.Locale.ROOT, "started at sigma %.4g; %d network calls", o.sigmaStart, o.calls));
