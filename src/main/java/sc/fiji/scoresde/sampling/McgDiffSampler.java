@@ -32,13 +32,13 @@ public final class McgDiffSampler {
 	/** The weighted particles of one run and what the filter did. */
 	public static final class Result {
 
-		/** (N, C, H, W) final samples, in the manager given to the run */
+		/** (R·N, C, H, W) final samples, N per observation, in the manager given to the run */
 		public final NDArray particles;
-		/** N normalized weights */
+		/** R·N weights, normalized within each observation's N */
 		public final double[] weights;
-		/** the effective sample size after each conditioned step, before any resampling */
+		/** the smallest effective sample size over the observations after each conditioned step, before resampling */
 		public final double[] ess;
-		/** how many times the particles were resampled */
+		/** how many times a particle set was resampled, all observations together */
 		public final int resamplings;
 		public final int calls;
 
@@ -57,7 +57,7 @@ public final class McgDiffSampler {
 			double m = Double.POSITIVE_INFINITY;
 			for (final double e : ess)
 				m = Math.min(m, e);
-			return ess.length == 0 ? weights.length : m;
+			return ess.length == 0 ? Double.NaN : m;
 		}
 	}
 
@@ -67,10 +67,11 @@ public final class McgDiffSampler {
 	private final VeSde sde;
 	private final int steps;
 	private final int particles;
+	private double dataMean = 0.5, dataVariance = 0.25;
 
 	/**
 	 * @param steps σ levels from σmax to σmin (one network call each; one more when τ is added to the ladder)
-	 * @param particles N, one batch per network call
+	 * @param particles N per observation; every observation's particles go in one batch per network call
 	 */
 	public McgDiffSampler(final VeSde sde, final int steps, final int particles) {
 		if (steps < 2) throw new InvalidOptionException("the particle sampler needs at least 2 steps, not " + steps);
@@ -78,6 +79,18 @@ public final class McgDiffSampler {
 		this.sde = sde;
 		this.steps = steps;
 		this.particles = particles;
+	}
+
+	/**
+	 * A guess of the data's per-pixel mean and variance (default 0.5 and 0.25, images in [0, 1]): it shapes the
+	 * intermediate targets, not the result (see {@link Potential}); a close guess makes the weights steadier.
+	 */
+	public McgDiffSampler dataGuess(final double mean, final double variance) {
+		if (!(variance > 0 && Double.isFinite(variance) && Double.isFinite(mean))) throw new IllegalArgumentException(
+			"the data guess needs a finite mean and a variance > 0");
+		this.dataMean = mean;
+		this.dataVariance = variance;
+		return this;
 	}
 
 	/** The σ ladder of a run: σmax … σmin, with τ inserted where it lies strictly inside. */
@@ -92,7 +105,7 @@ public final class McgDiffSampler {
 	}
 
 	/**
-	 * @param y the observation of one image, (1, observed shape)
+	 * @param y R observations, (R, observed shape): each gets its own N particles and weights
 	 * @param sigmaY the observation noise σ_y ≥ 0 (0: exact)
 	 * @param random draws the resampling offsets (reproducible from the run's seed)
 	 */
@@ -109,23 +122,25 @@ public final class McgDiffSampler {
 				"model's sigma_max %.4g, so it says nothing the prior does not", sigmaY, tau, sde.sigmaMax));
 		final double[] sigmas = ladder(tau);
 		control.expect(sigmas.length);
-		final Shape batch = new Shape(particles, image.get(0), image.get(1), image.get(2));
-		final double[] logW = new double[particles];
+		final int groups = (int) y.getShape().get(0);
+		final Shape batch = new Shape((long) groups * particles, image.get(0), image.get(1), image.get(2));
+		// the guess of the observed coordinates' marginal: mean √n·m, variance n·v (the pixels of a group move together)
+		final float guessMean = (float) (root * dataMean);
+		final double guessVariance = observation.groupSize() * dataVariance;
+		final double[] logW = new double[groups * particles];
 		final List<Double> essTrace = new ArrayList<>();
 		int resamplings = 0;
 		boolean conditioned = true;
-		final NDArray yBar = observation.restrict(y).mul((float) root);
+		final NDArray yBar = observation.restrict(y).mul((float) root).repeat(0, particles);
 		yBar.attach(manager);
 		NDArray x;
 		try (NDManager step = manager.newSubManager()) {
-			// the prior at σmax times the potential N(ȳ, σmax² − τ²) on the observed coordinates
-			final double s0 = sigmas[0] * sigmas[0], c0 = s0 - tau * tau;
+			// the prior at σmax, N(0, σmax²), times the first potential
+			final double s0 = sigmas[0] * sigmas[0];
 			final NDArray z = noise.normal(step, batch);
-			final NDArray start = z.mul((float) sigmas[0]);
-			final double precision = 1 / s0 + 1 / c0;
-			final NDArray target = yBar.mul((float) (1 / (c0 * precision))).add(observation.coordinates(z).mul(
-				(float) (1 / Math.sqrt(precision))));
-			x = setObserved(observation, start, target);
+			final Potential h = new Potential(s0 - tau * tau, s0 + guessVariance, yBar, guessMean);
+			final NDArray target = h.product(step.zeros(new Shape(1)), s0, observation.coordinates(z));
+			x = setObserved(observation, z.mul((float) sigmas[0]), target);
 			x.attach(manager);
 		}
 		for (int i = 0; i + 1 < sigmas.length; i++) {
@@ -139,28 +154,33 @@ public final class McgDiffSampler {
 				final NDArray z = noise.normal(step, batch);
 				NDArray next = mean.add(z.mul((float) Math.sqrt(v)));
 				if (conditioned) {
-					final double ca = a2 - tau * tau, cb = Math.max(0, b2 - tau * tau);
+					final Potential before = new Potential(a2 - tau * tau, a2 + guessVariance, yBar, guessMean);
+					final Potential after = new Potential(Math.max(0, b2 - tau * tau), b2 + guessVariance, yBar, guessMean);
 					final NDArray meanObs = observation.coordinates(mean);
-					final double[] predictive = squaredDistances(meanObs, yBar);
-					final double[] previous = squaredDistances(observation.coordinates(x), yBar);
-					for (int p = 0; p < particles; p++)
-						logW[p] += -predictive[p] / (2 * (v + cb)) + previous[p] / (2 * ca);
-					final NDArray target;
-					if (cb > 0) {
-						final double precision = 1 / v + 1 / cb;
-						target = meanObs.mul((float) (1 / (v * precision))).add(yBar.mul((float) (1 / (cb * precision))))
-							.add(observation.coordinates(z).mul((float) (1 / Math.sqrt(precision))));
+					final double[] gain = perParticle(observation, after.logPredictive(meanObs, v));
+					final double[] previous = perParticle(observation, before.log(observation.coordinates(x)));
+					for (int p = 0; p < logW.length; p++)
+						logW[p] += gain[p] - previous[p];
+					next = setObserved(observation, next, after.product(meanObs, v, observation.coordinates(z)));
+					if (after.exact()) conditioned = false;
+					final long[] ancestors = new long[logW.length];
+					double smallest = Double.POSITIVE_INFINITY;
+					boolean moved = false;
+					for (int g = 0; g < groups; g++) {
+						final double[] group = java.util.Arrays.copyOfRange(logW, g * particles, (g + 1) * particles);
+						final double ess = ess(group);
+						smallest = Math.min(smallest, ess);
+						final long[] picked = ess < RESAMPLE_BELOW * particles ? systematic(group, random) : null;
+						for (int p = 0; p < particles; p++)
+							ancestors[g * particles + p] = g * particles + (picked != null ? picked[p] : p);
+						if (picked != null) {
+							java.util.Arrays.fill(logW, g * particles, (g + 1) * particles, 0);
+							resamplings++;
+							moved = true;
+						}
 					}
-					else target = yBar.broadcast(meanObs.getShape());
-					next = setObserved(observation, next, target);
-					if (cb == 0) conditioned = false;
-					final double ess = ess(logW);
-					essTrace.add(ess);
-					if (ess < RESAMPLE_BELOW * particles) {
-						next = next.get(new NDIndex("{}", step.create(systematic(logW, random))));
-						java.util.Arrays.fill(logW, 0);
-						resamplings++;
-					}
+					essTrace.add(smallest);
+					if (moved) next = next.get(new NDIndex("{}", step.create(ancestors)));
 				}
 				next.attach(manager);
 				x = next;
@@ -178,23 +198,73 @@ public final class McgDiffSampler {
 			out = estimate;
 		}
 		control.reached(0, 1);
-		return new Result(out, normalized(logW), essTrace.stream().mapToDouble(Double::doubleValue).toArray(),
+		final double[] weights = new double[logW.length];
+		for (int g = 0; g < groups; g++)
+			System.arraycopy(normalized(java.util.Arrays.copyOfRange(logW, g * particles, (g + 1) * particles)), 0,
+				weights, g * particles, particles);
+		return new Result(out, weights, essTrace.stream().mapToDouble(Double::doubleValue).toArray(),
 			resamplings, sigmas.length);
 	}
 
-	private static NDArray setObserved(final LinearObservation observation, final NDArray x, final NDArray target) {
-		return x.add(observation.spread(target.sub(observation.coordinates(x))));
+	/**
+	 * The potential at one level on the observed coordinates u: h(u) = N(u; ȳ, c) / N(u; μ, w), with c = σ² − τ² and
+	 * w = σ² + n·v. The numerator is MCGdiff's; dividing by the guessed marginal of u keeps the intermediate targets
+	 * near the conditional marginals at large σ, where N(u; ȳ, σ²) alone would count the prior's spread twice and the
+	 * weights would have to undo it (their variance is what limits the particles). The last potential is a point mass
+	 * at ȳ whatever the guess, so the sampler stays exact with any guess.
+	 */
+	private static final class Potential {
+
+		final double c, w;
+		final NDArray yBar;
+		final float mu;
+
+		Potential(final double c, final double w, final NDArray yBar, final float mu) {
+			this.c = c;
+			this.w = w;
+			this.yBar = yBar;
+			this.mu = mu;
+		}
+
+		boolean exact() {
+			return c == 0;
+		}
+
+		/** log h(u) elementwise, up to a constant. */
+		NDArray log(final NDArray u) {
+			return u.sub(yBar).square().mul((float) (-0.5 / c)).add(u.sub(mu).square().mul((float) (0.5 / w)));
+		}
+
+		/** log ∫ N(x; m, v)·h(x) dx elementwise, up to a constant (the weight's numerator). */
+		NDArray logPredictive(final NDArray m, final double v) {
+			if (exact()) return m.sub(yBar).square().mul((float) (-0.5 / v));
+			final double precision = 1 / v + 1 / c - 1 / w;
+			final NDArray b = m.mul((float) (1 / v)).add(yBar.mul((float) (1 / c))).sub((float) (mu / w));
+			return b.square().mul((float) (0.5 / precision)).sub(m.square().mul((float) (0.5 / v)));
+		}
+
+		/** A draw of N(m, v)·h, the proposal of the observed coordinates, from standard normal z. */
+		NDArray product(final NDArray m, final double v, final NDArray z) {
+			if (exact()) return yBar.broadcast(z.getShape());
+			final double precision = 1 / v + 1 / c - 1 / w;
+			return m.mul((float) (1 / (v * precision))).add(yBar.mul((float) (1 / (c * precision)))).sub((float) (mu /
+				(w * precision))).add(z.mul((float) (1 / Math.sqrt(precision))));
+		}
 	}
 
-	/** Σ over the observed coordinates of (u − ȳ)², one value per particle. */
-	private static double[] squaredDistances(final NDArray coordinates, final NDArray yBar) {
-		final NDArray d = coordinates.sub(yBar);
-		final Shape s = d.getShape();
-		final float[] v = d.square().reshape(s.get(0), s.size() / s.get(0)).sum(new int[] { 1 }).toFloatArray();
+	/** Sums an elementwise term over the observed values, one sum per particle. */
+	private static double[] perParticle(final LinearObservation observation, final NDArray term) {
+		final NDArray t = observation.restrict(term);
+		final Shape s = t.getShape();
+		final float[] v = t.reshape(s.get(0), s.size() / s.get(0)).sum(new int[] { 1 }).toFloatArray();
 		final double[] out = new double[v.length];
 		for (int i = 0; i < v.length; i++)
 			out[i] = v[i];
 		return out;
+	}
+
+	private static NDArray setObserved(final LinearObservation observation, final NDArray x, final NDArray target) {
+		return x.add(observation.spread(target.sub(observation.coordinates(x))));
 	}
 
 	static double[] normalized(final double[] logW) {
@@ -237,7 +307,10 @@ public final class McgDiffSampler {
 		return out;
 	}
 
-	/** The weighted mean and standard deviation per pixel of the particles (N, C, H, W), flattened C·H·W. */
+	/**
+	 * The weighted mean and standard deviation per pixel of one observation's particles (N, C, H, W), flattened
+	 * C·H·W.
+	 */
 	public static double[][] moments(final float[] particles, final double[] weights) {
 		final int n = weights.length, d = particles.length / n;
 		final double[] mean = new double[d], std = new double[d];

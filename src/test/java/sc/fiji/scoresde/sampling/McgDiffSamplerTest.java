@@ -26,6 +26,8 @@ import sc.fiji.scoresde.errors.InvalidOptionException;
 class McgDiffSamplerTest {
 
 	static NDManager manager;
+	/** the sampler's guess of the data's pixel mean and variance */
+	static double[] guess = { 0.5, 0.25 };
 
 	@BeforeAll
 	static void start() {
@@ -90,7 +92,7 @@ class McgDiffSamplerTest {
 			final SchedulerConfig c = new SchedulerConfig();
 			c.sigmaMin = 0.01;
 			c.sigmaMax = 5;
-			final McgDiffSampler sampler = new McgDiffSampler(VeSde.of(c), steps, particles);
+			final McgDiffSampler sampler = new McgDiffSampler(VeSde.of(c), steps, particles).dataGuess(guess[0], guess[1]);
 			final NDArray y = m.create(yFull, new Shape(1, obs.get(0), obs.get(1), obs.get(2)));
 			final McgDiffSampler.Result result = sampler.sample(prior.score(m), m, op, y, sigmaY, new Shape(channels, size,
 				size), new TorchNoise(seed), new SplittableRandom(seed), new SamplingControl());
