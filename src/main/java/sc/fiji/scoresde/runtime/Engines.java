@@ -48,11 +48,6 @@ public final class Engines {
 		if (System.getProperty(key) == null) System.setProperty(key, level);
 	}
 
-	/** True once the engine has started in this JVM. */
-	static boolean started() {
-		return started;
-	}
-
 	public static Engine pytorch() {
 		configureCache(line -> {});
 		final Thread t = Thread.currentThread();
@@ -76,7 +71,6 @@ public final class Engines {
 		if (started) return;
 		started = true;
 		disableNnpack();
-		if (EngineThread.isCurrent()) ThreadPolicy.beforeJob();
 	}
 
 	/**

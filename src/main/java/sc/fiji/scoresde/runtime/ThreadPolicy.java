@@ -60,10 +60,16 @@ public final class ThreadPolicy {
 	/**
 	 * Sets libtorch's intra-op thread count for the job about to run on this thread (the engine thread) and turns
 	 * autograd recording off (it is per thread in libtorch, and a new thread starts with it on; training opens its
-	 * own gradient collector). Does nothing before the engine has started.
+	 * own gradient collector). Starts the engine if needed (every engine-thread job is a libtorch job); when it
+	 * cannot start, does nothing and leaves the error to the job.
 	 */
 	static synchronized void beforeJob() {
-		if (!Engines.started()) return;
+		try {
+			Engines.pytorch();
+		}
+		catch (final RuntimeException e) {
+			return;
+		}
 		JniUtils.setGradMode(false);
 		final String setting = setting();
 		if (setting.equals("libtorch")) {
