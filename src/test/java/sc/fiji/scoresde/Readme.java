@@ -17,8 +17,12 @@ import java.util.stream.Stream;
  */
 public final class Readme {
 
+	/**
+	 * The model placeholder of the documentation's Fiji lines (a real hub id; the tests put the test model there).
+	 * Read at run time, not inlined as a constant, so that test classes compiled earlier see a changed id.
+	 */
+	public static final String MODEL = String.valueOf("google/ncsnpp-celebahq-256");
 	/** Placeholders the documentation uses and what the tests put there. */
-	public static final String MODEL = "google/ncsnpp-celebahq-256";
 	public static final String FIJI = "/path/to/Fiji.app";
 	public static final String IMAGEJ = "/path/to/ImageJ";
 
@@ -61,6 +65,17 @@ public final class Readme {
 		if (found.size() != 1) throw new IllegalStateException("README.md and docs/*.md have " + found.size() +
 			" code lines starting with " + prefix);
 		return found.get(0);
+	}
+
+	/** The first line of the first fenced code block of README.md after the line that starts with {@code marker}. */
+	public static String firstCodeLineAfter(final String marker) {
+		boolean seen = false, inCode = false;
+		for (final String l : lines(Paths.get("README.md"))) {
+			if (!seen) seen = l.startsWith(marker);
+			else if (l.startsWith("```")) inCode = true;
+			else if (inCode) return l;
+		}
+		throw new IllegalStateException("README.md has no code block after a line starting with " + marker);
 	}
 
 	/** A fenced code block: where it is, its info string, the comment line before it, and its lines. */
