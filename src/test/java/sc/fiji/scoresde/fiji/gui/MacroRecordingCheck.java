@@ -104,7 +104,8 @@ public final class MacroRecordingCheck {
 			" newImage(\"a\", \"8-bit ramp\", 28, 28, 1); newImage(\"b\", \"8-bit white\", 28, 28, 1);" +
 			" selectImage(\"a\");").number(0, "3").string(0, "").number(1, "0.01"));
 		s.add(new Spec("train", "Train Score Model (VE)...", null, "close(\"*\");" +
-			" newImage(\"cells\", \"8-bit ramp\", 16, 16, 5);").string(1, "${TRAIN_OUT}").string(2, "${TINY_ARCH}")
+			" newImage(\"cells\", \"8-bit ramp\", 16, 16, 5);" +
+			" for (i = 2; i <= 5; i++) { setSlice(i); run(\"Add...\", \"value=\" + 30 * i + \" slice\"); }").string(1, "${TRAIN_OUT}").string(2, "${TINY_ARCH}")
 				.number(0, "8").number(1, "2").number(2, "4").choice(2, "cpu"));
 		return s;
 	}
