@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.concurrent.CancellationException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +32,10 @@ public final class Main implements Runnable {
 		CommandLine.usage(this, System.err);
 	}
 
-	/** Runs the command line and returns the exit code (0 success, 1 failure, 2 usage error). */
+	/** Exit code of a run the user stopped. */
+	static final int STOPPED = 130;
+
+	/** Runs the command line and returns the exit code (0 success, 1 failure, 2 usage error, 130 stopped). */
 	public static int run(final PrintWriter out, final PrintWriter err, final String... args) {
 		final CommandLine cli = new CommandLine(new Main());
 		cli.setOut(out);
@@ -39,9 +43,11 @@ public final class Main implements Runnable {
 		cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
 			final InvalidOptionException usage = find(e, InvalidOptionException.class);
 			if (usage != null) return usageError(commandLine, oneLine(usage));
+			final CancellationException stopped = find(e, CancellationException.class);
+			if (stopped != null) return stopped(commandLine.getErr(), stopped);
 			return failure(commandLine.getErr(), e);
 		});
-		cli.setParameterExceptionHandler((e, args1) -> usageError(e.getCommandLine(), oneLine(e)));
+		cli.setParameterExceptionHandler((e, args1) -> usageError(e.getCommandLine(), UsageErrors.sentence(e)));
 		try {
 			return cli.execute(args);
 		}
@@ -49,6 +55,17 @@ public final class Main implements Runnable {
 			// picocli hands Errors (OutOfMemoryError, ...) through: they get one line as well
 			return failure(err, e);
 		}
+		finally {
+			err.flush();
+			Interruption.reported();
+		}
+	}
+
+	/** A run the user stopped (Ctrl-C, SIGTERM): 130 as shells report Ctrl-C; after a signal the JVM's 128 + signal. */
+	private static int stopped(final PrintWriter err, final CancellationException e) {
+		err.println("score-sde: stopped: " + oneLine(e) + "; no output was written");
+		err.flush();
+		return STOPPED;
 	}
 
 	private static int usageError(final CommandLine commandLine, final String message) {

@@ -7,7 +7,7 @@ import org.scijava.plugin.Plugin;
 import sc.fiji.scoresde.restore.Restoration;
 
 /** Colours a grey image with an RGB model (replacement in the decoupled colour space). */
-@Plugin(type = Command.class, label = "Colorize (VE)", headless = true,
+@Plugin(type = Command.class, label = "Colorize (VE)", headless = true, initializer = "initChoices",
 	description = "Colour a grey image with a 3-channel Score SDE (VE) model")
 public class ColorizeVeCommand extends RestoreVeCommand {
 

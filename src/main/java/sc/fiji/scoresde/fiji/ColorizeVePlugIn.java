@@ -9,9 +9,4 @@ public class ColorizeVePlugIn extends RestoreVePlugIn {
 	Restoration.Task task() {
 		return Restoration.Task.COLORIZE;
 	}
-
-	@Override
-	Class<? extends RestoreVeCommand> command() {
-		return ColorizeVeCommand.class;
-	}
 }

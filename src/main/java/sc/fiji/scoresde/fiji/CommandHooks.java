@@ -1,14 +1,11 @@
 package sc.fiji.scoresde.fiji;
 
-import java.util.Locale;
-
 import org.scijava.app.StatusService;
 import org.scijava.command.DynamicCommand;
 import org.scijava.log.LogService;
 import org.scijava.task.Task;
 
 import sc.fiji.scoresde.generate.GenerationService;
-import sc.fiji.scoresde.sampling.SamplingListener;
 
 /**
  * The hooks every Score SDE command gives the core: log lines to the LogService, progress to the status bar and the
@@ -24,34 +21,30 @@ final class CommandHooks {
 		final GenerationService.Hooks hooks = new GenerationService.Hooks();
 		hooks.log = log::info;
 		hooks.cancelled = () -> command.isCanceled() || (task != null && task.isCanceled());
-		hooks.progress = new SamplingListener() {
-
-			private String reached = "";
+		hooks.progress = new ProgressMessages(prefix, new ProgressMessages.Display() {
 
 			@Override
-			public void networkCallDone(final int done, final int total) {
+			public void status(final String message, final int done, final int total) {
 				if (total <= 0) {
-					if (status != null) status.showStatus(prefix + ": network call " + done + " (adaptive)" + reached);
+					if (status != null) status.showStatus(message);
 					return;
 				}
-				if (status != null) status.showStatus(done, total, prefix + ": network call " + done + "/" + total);
-				if (task != null) {
-					task.setProgressMaximum(total);
-					task.setProgressValue(done);
-				}
+				if (status != null) status.showStatus(done, total, message);
+				task(done, total);
 			}
 
 			@Override
-			public void noiseLevelReached(final double sigma, final double fraction) {
-				reached = String.format(Locale.ROOT, ", sigma %.3g reached", sigma);
-				final int permille = (int) Math.round(1000 * fraction);
-				if (status != null) status.showProgress(permille, 1000);
-				if (task != null) {
-					task.setProgressMaximum(1000);
-					task.setProgressValue(permille);
-				}
+			public void bar(final int done, final int total) {
+				if (status != null) status.showProgress(done, total);
+				task(done, total);
 			}
-		};
+
+			private void task(final int done, final int total) {
+				if (task == null) return;
+				task.setProgressMaximum(total);
+				task.setProgressValue(done);
+			}
+		});
 		return hooks;
 	}
 

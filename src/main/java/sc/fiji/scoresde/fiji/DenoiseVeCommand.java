@@ -7,7 +7,7 @@ import org.scijava.plugin.Plugin;
 import sc.fiji.scoresde.restore.Restoration;
 
 /** Removes Gaussian noise: Tweedie's posterior mean (samples = 0, one network call) or posterior samples. */
-@Plugin(type = Command.class, label = "Denoise (VE)", headless = true,
+@Plugin(type = Command.class, label = "Denoise (VE)", headless = true, initializer = "initChoices",
 	description = "Remove Gaussian noise with a Score SDE (VE) model")
 public class DenoiseVeCommand extends RestoreVeCommand {
 

@@ -9,9 +9,4 @@ public class DenoiseVePlugIn extends RestoreVePlugIn {
 	Restoration.Task task() {
 		return Restoration.Task.DENOISE;
 	}
-
-	@Override
-	Class<? extends RestoreVeCommand> command() {
-		return DenoiseVeCommand.class;
-	}
 }

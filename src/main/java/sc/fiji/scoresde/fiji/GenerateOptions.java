@@ -8,7 +8,7 @@ import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.sampling.SchedulerConfig;
 
 /**
- * The options of "Generate (VE)..." shared by the SciJava command and the ImageJ 1 bridge. The option keys are the
+ * The options of "Generate (VE)..." shared by the SciJava command and the menu entry. The option keys are the
  * SciJava field names lower-cased, which is what Fiji's macro recorder writes, so one macro line works in both.
  */
 public final class GenerateOptions {
@@ -33,10 +33,13 @@ public final class GenerateOptions {
 		KEY_SNR, KEY_CORRECTORS, KEY_DEVICE, KEY_OUTPUT, KEY_SAMPLER, KEY_TOLERANCE, KEY_CHURN);
 	public static final String[] SAMPLERS = sc.fiji.scoresde.sampling.SamplerOptions.NAMES.toArray(new String[0]);
 
+	/** images per run, at most */
+	public static final int MAX_IMAGES = 4096;
+
 	public static final String OUTPUT_RGB = "RGB (8-bit)";
 	public static final String OUTPUT_FLOAT = "float [0,1]";
 	public static final String[] OUTPUTS = { OUTPUT_RGB, OUTPUT_FLOAT };
-	public static final String[] DEVICES = { "auto", "cpu", "gpu" };
+	public static final String[] DEVICES = DeviceChoice.NAMES.toArray(new String[0]);
 
 	/** empty: the bundled Fashion-MNIST demo model */
 	public String model = "";
@@ -48,10 +51,10 @@ public final class GenerateOptions {
 	public double snr = -1;
 	/** −1: the scheduler config's */
 	public int correctors = -1;
-	public String device = "auto";
+	public String device = DeviceChoice.AUTO_NAME;
 	public String output = OUTPUT_RGB;
 	/** see {@link sc.fiji.scoresde.sampling.SamplerOptions#NAMES} */
-	public String sampler = "pc";
+	public String sampler = sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_NAME;
 	/** rtol = atol of the ode sampler */
 	public double tolerance = Double.parseDouble(sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_ODE_TOLERANCE);
 	/** S_churn of the heun sampler */
@@ -59,7 +62,7 @@ public final class GenerateOptions {
 
 	/** Checks every option; the message names the option, the value and what is allowed. */
 	public void validate() {
-		if (images < 1 || images > 4096) throw bad(KEY_IMAGES, images, "between 1 and 4096");
+		if (images < 1 || images > MAX_IMAGES) throw bad(KEY_IMAGES, images, "between 1 and " + MAX_IMAGES);
 		if (steps < 1 || steps > SchedulerConfig.MAX_STEPS) throw bad(KEY_STEPS, steps, "between 1 and " +
 			SchedulerConfig.MAX_STEPS);
 		if (seed < -1 || seed > sc.fiji.scoresde.sampling.TorchNoise.MAX_SEED) throw bad(KEY_SEED, seed,
@@ -72,7 +75,7 @@ public final class GenerateOptions {
 			DeviceChoice.parse(device);
 		}
 		catch (final IllegalArgumentException e) {
-			throw bad(KEY_DEVICE, device, "one of auto, cpu, gpu");
+			throw bad(KEY_DEVICE, device, "one of " + String.join(", ", DeviceChoice.NAMES));
 		}
 		if (!OUTPUT_RGB.equals(output) && !OUTPUT_FLOAT.equals(output)) throw bad(KEY_OUTPUT, output, "'" +
 			OUTPUT_RGB + "' or '" + OUTPUT_FLOAT + "'");

@@ -1,6 +1,5 @@
 package sc.fiji.scoresde.fiji;
 
-import sc.fiji.scoresde.runtime.DeviceChoice;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -17,16 +16,19 @@ import org.scijava.plugin.Plugin;
 import org.scijava.task.Task;
 import org.scijava.task.TaskService;
 
+import sc.fiji.scoresde.runtime.DeviceChoice;
 import sc.fiji.scoresde.runtime.DefaultModel;
 import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.imagej.ImgConversion;
+import sc.fiji.scoresde.sampling.SamplerOptions;
 import sc.fiji.scoresde.sampling.SamplingCancelledException;
+import sc.fiji.scoresde.sampling.SchedulerConfig;
 
 /**
- * "Generate (VE)": a thin SciJava shell over {@link GenerationService}, for scripts, {@code --run} and the ImageJ 1
- * menu entry ({@link GenerateVePlugIn}, which runs it). Progress goes to the status bar and to a task whose cancel
+ * "Generate (VE)": a thin SciJava shell over {@link GenerationService}, for scripts and {@code --run}; the menu entry
+ * {@link GenerateVePlugIn} calls the same service with the same {@link GenerateOptions}. Progress goes to the status bar and to a task whose cancel
  * stops the run before the next network call. In ImageJ2 the output is a Dataset with axes X, Y, Channel, Z (one Z
  * plane per image).
  *
@@ -34,7 +36,7 @@ import sc.fiji.scoresde.sampling.SamplingCancelledException;
  * entry, and a macro run headless (or in batch mode on another thread) could not see its output image
  * (imagej/imagej-legacy#215), while the ImageJ 1 entry's ImagePlus is the macro's current image everywhere.
  */
-@Plugin(type = Command.class, label = "Generate (VE)", headless = true,
+@Plugin(type = Command.class, label = "Generate (VE)", headless = true, initializer = "initChoices",
 	description = "Generate images with a Score SDE (VE) diffusers pipeline")
 public class GenerateVeCommand extends DynamicCommand {
 
@@ -42,18 +44,15 @@ public class GenerateVeCommand extends DynamicCommand {
 		required = false)
 	private String model = "";
 
-	@Parameter(label = "Or a published checkpoint (downloaded once into the Hugging Face cache)",
-		choices = { GenerateOptions.NO_CHECKPOINT, "google/ncsnpp-celebahq-256 (256×256, 263 MB, σmax 348)",
-			"google/ncsnpp-ffhq-256 (256×256, 263 MB, σmax 348)", "google/ncsnpp-church-256 (256×256, 263 MB, σmax 380)",
-			"google/ncsnpp-bedroom-256 (256×256, 263 MB, σmax 378)",
-			"google/ncsnpp-ffhq-1024 (1024×1024, 423 MB, σmax 1348)" }, persist = false)
+	/** choices: {@link GenerateOptions#checkpointChoices()}, set by {@link #initChoices()} */
+	@Parameter(label = "Or a published checkpoint (downloaded once into the Hugging Face cache)", persist = false)
 	private String checkpoint = GenerateOptions.NO_CHECKPOINT;
 
-	@Parameter(label = "Number of images", min = "1", max = "4096")
+	@Parameter(label = "Number of images", min = "1", max = "" + GenerateOptions.MAX_IMAGES)
 	private int images = 1;
 
-	@Parameter(label = "Steps (predictor steps)", min = "1")
-	private int steps = sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_STEPS;
+	@Parameter(label = "Steps (predictor steps)", min = "1", max = "" + SchedulerConfig.MAX_STEPS)
+	private int steps = SamplerOptions.DEFAULT_STEPS;
 
 	@Parameter(label = "Seed (-1: pick one)", persist = false)
 	private long seed = -1;
@@ -61,7 +60,7 @@ public class GenerateVeCommand extends DynamicCommand {
 	@Parameter(label = "SNR (-1: the model's)")
 	private double snr = -1;
 
-	@Parameter(label = "Corrector steps (-1: the model's)", min = "-1")
+	@Parameter(label = "Corrector steps (-1: the model's)", min = "-1", max = "" + SchedulerConfig.MAX_CORRECT_STEPS)
 	private int correctors = -1;
 
 	@Parameter(label = "Device", choices = { DeviceChoice.AUTO_NAME, DeviceChoice.CPU_NAME, DeviceChoice.GPU_NAME })
@@ -70,12 +69,13 @@ public class GenerateVeCommand extends DynamicCommand {
 	@Parameter(label = "Output", choices = { GenerateOptions.OUTPUT_RGB, GenerateOptions.OUTPUT_FLOAT })
 	private String output = GenerateOptions.OUTPUT_RGB;
 
-	@Parameter(label = "Sampler", choices = { "pc", "ode", "heun", "em", "ancestral", "reverse-diffusion", "ald" },
+	/** choices: {@link SamplerOptions#NAMES}, set by {@link #initChoices()} */
+	@Parameter(label = "Sampler",
 		description = "pc: diffusers' predictor-corrector loop; ode: probability flow (adaptive); heun: Karras et al.")
-	private String sampler = "pc";
+	private String sampler = SamplerOptions.DEFAULT_NAME;
 
 	@Parameter(label = "ODE tolerance (ode sampler)")
-	private double tolerance = Double.parseDouble(sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_ODE_TOLERANCE);
+	private double tolerance = Double.parseDouble(SamplerOptions.DEFAULT_ODE_TOLERANCE);
 
 	@Parameter(label = "Churn (heun sampler)", min = "0")
 	private double churn = 0;
@@ -93,6 +93,14 @@ public class GenerateVeCommand extends DynamicCommand {
 	private TaskService taskService;
 
 	private GeneratedImages generated;
+
+	/** The choices that are lists in the core (annotation values must be constants). */
+	protected void initChoices() {
+		final MutableModuleItem<String> c = getInfo().getMutableInput("checkpoint", String.class);
+		if (c != null) c.setChoices(java.util.Arrays.asList(GenerateOptions.checkpointChoices()));
+		final MutableModuleItem<String> s = getInfo().getMutableInput("sampler", String.class);
+		if (s != null) s.setChoices(SamplerOptions.NAMES);
+	}
 
 	@Override
 	public void run() {
@@ -114,10 +122,7 @@ public class GenerateVeCommand extends DynamicCommand {
 		try {
 			final Path modelPath = sc.fiji.scoresde.runtime.ModelLocator.locate(o.model, CommandHooks.download(status), log::info);
 			final String modelName = o.model.trim().isEmpty() ? DefaultModel.NAME : o.model;
-			{
-				// the process's cached model, loaded on the engine thread: not closed here
-				final LoadedModel loaded = sc.fiji.scoresde.runtime.ModelRuntime.load(
-					modelPath, o.deviceChoice().resolve(log::info), log::warn);
+			try (LoadedModel loaded = LoadedModel.load(modelPath, o.deviceChoice().resolve(log::info), log::warn)) {
 				final GenerationService.Hooks hooks = CommandHooks.create(this, log, status, task, "Score SDE VE");
 				if (task != null) task.start();
 				generated = GenerationService.generate(loaded, o.request(), hooks);

@@ -5,23 +5,20 @@ import ij.ImagePlus;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-
-
-import sc.fiji.scoresde.runtime.GeneratedImages;
+import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.imagej.ImagePlusConversion;
+import sc.fiji.scoresde.runtime.GeneratedImages;
+import sc.fiji.scoresde.runtime.LoadedModel;
 
 /**
- * The ImageJ 1 face of "Generate (VE)..." (registered in plugins.config): a macro-recordable GenericDialog with the
- * same option keys as the SciJava command, which it then runs. It is the menu entry in Fiji as well (the SciJava
- * command has no menu path), so the same macro line gives an ImagePlus in Fiji, ImageJ 1, batch mode and headless.
- * Esc cancels before the next network call.
+ * The menu entry "Generate (VE)..." (plugins.config), in Fiji as in ImageJ 1: a macro-recordable GenericDialog whose
+ * keys are those of {@link GenerateVeCommand}, so one macro line works for both; then {@link GenerationService} on
+ * this thread ({@link ImageJ1Bridge}: progress in the status bar, Esc cancels before the next network call). The
+ * images open as one stack, so the same macro line leaves an ImagePlus in Fiji, ImageJ 1, batch mode and headless.
  */
 public class GenerateVePlugIn implements PlugIn {
 
-	private static final GenerateOptions LAST = new GenerateOptions();
+	static final String TITLE = "Generate (VE)";
 
 	@Override
 	public void run(final String arg) {
@@ -31,29 +28,30 @@ public class GenerateVePlugIn implements PlugIn {
 			o.validate();
 		}
 		catch (final IllegalArgumentException e) {
-			IJ.error("Generate (VE)", e.getMessage());
+			IJ.error(TITLE, e.getMessage());
 			return;
 		}
 		final ImagePlus imp = generate(o);
-		if (imp != null) imp.show();
+		if (imp != null) ResultWindow.show(imp);
 	}
 
 	private static GenerateOptions showDialog() {
-		final GenericDialog gd = new GenericDialog("Generate (VE)");
+		final GenerateOptions last = LastValues.of(TITLE, GenerateOptions.class, GenerateOptions::new);
+		final GenericDialog gd = new GenericDialog(TITLE);
 		// labels start with the option key: GenericDialog derives the macro key from the first word
-		gd.addStringField("Model (folder or file; empty: bundled Fashion-MNIST model)", LAST.model, 40);
+		gd.addStringField("Model (folder or file; empty: bundled Fashion-MNIST model)", last.model, 40);
 		gd.addChoice("Checkpoint (or use the model field)", GenerateOptions.checkpointChoices(),
 			GenerateOptions.NO_CHECKPOINT);
-		gd.addNumericField("Images", LAST.images, 0);
-		gd.addNumericField("Steps", LAST.steps, 0);
+		gd.addNumericField("Images", last.images, 0);
+		gd.addNumericField("Steps", last.steps, 0);
 		gd.addNumericField("Seed (-1: pick one)", -1, 0);
-		gd.addNumericField("SNR (-1: the model's)", LAST.snr, 3);
-		gd.addNumericField("Correctors (steps per step; -1: the model's)", LAST.correctors, 0);
-		gd.addChoice("Device", GenerateOptions.DEVICES, LAST.device);
-		gd.addChoice("Output", GenerateOptions.OUTPUTS, LAST.output);
-		gd.addChoice("Sampler", GenerateOptions.SAMPLERS, LAST.sampler);
-		gd.addNumericField("Tolerance (ode sampler)", LAST.tolerance, 6);
-		gd.addNumericField("Churn (heun sampler)", LAST.churn, 3);
+		gd.addNumericField("SNR (-1: the model's)", last.snr, 3);
+		gd.addNumericField("Correctors (steps per step; -1: the model's)", last.correctors, 0);
+		gd.addChoice("Device", GenerateOptions.DEVICES, last.device);
+		gd.addChoice("Output", GenerateOptions.OUTPUTS, last.output);
+		gd.addChoice("Sampler", GenerateOptions.SAMPLERS, last.sampler);
+		gd.addNumericField("Tolerance (ode sampler)", last.tolerance, 6);
+		gd.addNumericField("Churn (heun sampler)", last.churn, 3);
 		gd.showDialog();
 		if (gd.wasCanceled()) return null;
 		final GenerateOptions o = new GenerateOptions();
@@ -61,7 +59,7 @@ public class GenerateVePlugIn implements PlugIn {
 		o.applyCheckpoint(gd.getNextChoice());
 		o.images = (int) gd.getNextNumber();
 		o.steps = (int) gd.getNextNumber();
-		ImageJ1Runner.pinSeed(gd, 2);
+		ImageJ1Bridge.pinSeed(gd, 2);
 		o.seed = (long) gd.getNextNumber();
 		o.snr = gd.getNextNumber();
 		o.correctors = (int) gd.getNextNumber();
@@ -70,58 +68,22 @@ public class GenerateVePlugIn implements PlugIn {
 		o.sampler = gd.getNextChoice();
 		o.tolerance = gd.getNextNumber();
 		o.churn = gd.getNextNumber();
-		if (gd.invalidNumber()) {
-			IJ.error("Generate (VE)", "a numeric option is not a number: " + gd.getErrorMessage());
-			return null;
-		}
-		LAST.model = o.model;
-		LAST.images = o.images;
-		LAST.steps = o.steps;
-		LAST.snr = o.snr;
-		LAST.correctors = o.correctors;
-		LAST.device = o.device;
-		LAST.output = o.output;
-		LAST.sampler = o.sampler;
-		LAST.tolerance = o.tolerance;
-		LAST.churn = o.churn;
+		if (ImageJ1Bridge.invalidNumber(gd)) return null;
+		LastValues.remember(TITLE, o);
 		return o;
 	}
 
-	/** Runs the SciJava command and returns its images as an ImageJ 1 stack, or null when it failed or was cancelled. */
+	/** The images as an ImageJ 1 stack (not shown), or null when the run failed (said in a dialog) or was cancelled. */
 	static ImagePlus generate(final GenerateOptions o) {
-		try {
-			final Map<String, Object> inputs = new LinkedHashMap<>();
-			inputs.put(GenerateOptions.KEY_MODEL, o.model);
-			inputs.put(GenerateOptions.KEY_IMAGES, o.images);
-			inputs.put(GenerateOptions.KEY_STEPS, o.steps);
-			inputs.put(GenerateOptions.KEY_SEED, o.seed);
-			inputs.put(GenerateOptions.KEY_SNR, o.snr);
-			inputs.put(GenerateOptions.KEY_CORRECTORS, o.correctors);
-			inputs.put(GenerateOptions.KEY_DEVICE, o.device);
-			inputs.put(GenerateOptions.KEY_OUTPUT, o.output);
-			inputs.put(GenerateOptions.KEY_SAMPLER, o.sampler);
-			inputs.put(GenerateOptions.KEY_TOLERANCE, o.tolerance);
-			inputs.put(GenerateOptions.KEY_CHURN, o.churn);
-			final GenerateVeCommand command = GenerateVeCommand.create(ImageJ1Runner.context());
-			ImageJ1Runner.run(command, inputs);
-			final GeneratedImages images = command.generated();
-			if (images == null) {
-				ImageJ1Runner.reportNothingMade(command, "Generate (VE)");
-				return null;
+		final String prefix = "Score SDE VE";
+		final GeneratedImages images = ImageJ1Bridge.run(TITLE, prefix, hooks -> {
+			try (LoadedModel model = ImageJ1Bridge.load(o.model, o.device, hooks.log)) {
+				return GenerationService.generate(model, o.request(), hooks);
 			}
-			final ImagePlus imp = ImagePlusConversion.toImagePlus(images, "Score SDE VE seed=" + images.seed, o
-				.floatOutput());
-			IJ.log("Score SDE VE: seed " + images.seed + ", device " + images.device + ", " + images.steps +
-				" steps, " + images.batch + " image(s)");
-			return imp;
-		}
-		catch (final InterruptedException e) {
-			Thread.currentThread().interrupt();
-			return null;
-		}
-		catch (final ExecutionException e) {
-			IJ.error("Generate (VE)", String.valueOf(e.getCause()));
-			return null;
-		}
+		});
+		if (images == null) return null;
+		IJ.log("Score SDE VE: seed " + images.seed + ", device " + images.device + ", " + images.steps + " steps, " +
+			images.batch + " image(s)");
+		return ImagePlusConversion.toImagePlus(images, "Score SDE VE seed=" + images.seed, o.floatOutput());
 	}
 }

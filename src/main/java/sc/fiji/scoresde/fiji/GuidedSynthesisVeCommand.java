@@ -7,7 +7,7 @@ import org.scijava.plugin.Plugin;
 import sc.fiji.scoresde.restore.Restoration;
 
 /** SDEdit: perturbs the image to σ(t0) and runs the reverse process from there. */
-@Plugin(type = Command.class, label = "Guided synthesis (VE)", headless = true,
+@Plugin(type = Command.class, label = "Guided synthesis (VE)", headless = true, initializer = "initChoices",
 	description = "Turn a rough image into a realistic one (SDEdit) with a Score SDE (VE) model")
 public class GuidedSynthesisVeCommand extends RestoreVeCommand {
 

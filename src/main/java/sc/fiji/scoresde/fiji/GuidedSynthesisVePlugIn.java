@@ -9,9 +9,4 @@ public class GuidedSynthesisVePlugIn extends RestoreVePlugIn {
 	Restoration.Task task() {
 		return Restoration.Task.EDIT;
 	}
-
-	@Override
-	Class<? extends RestoreVeCommand> command() {
-		return GuidedSynthesisVeCommand.class;
-	}
 }

@@ -2,6 +2,7 @@ package sc.fiji.scoresde.fiji;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,8 +35,52 @@ public final class HeadlessImageJ {
 		}
 		final LegacyEnvironment ij1 = new LegacyEnvironment(null, true);
 		ij1.addPluginClasspath(pluginJars(pluginsFolder()).toArray(new File[0]));
-		ij1.runMacro(new String(Files.readAllBytes(macro), StandardCharsets.UTF_8), args.length > 1 ? args[1] : "");
+		final String error = run(ij1, new String(Files.readAllBytes(macro), StandardCharsets.UTF_8), args.length > 1
+			? args[1] : "");
+		if (error != null) {
+			System.err.println("HeadlessImageJ: the macro " + macro + " stopped with an error: " + error);
+			System.exit(1);
+		}
 		System.exit(0);
+	}
+
+	/**
+	 * Runs the macro as {@link LegacyEnvironment#runMacro} does (on a thread named like ImageJ's macro threads, with
+	 * the legacy class loader as context class loader), but with its own Interpreter, which tells whether the macro
+	 * stopped with an error: a macro error, {@code exit("…")}, or an error dialog of a plugin (IJ.error aborts the
+	 * macro). Returns the error message (or "aborted"), or null when the macro ran to its end.
+	 */
+	static String run(final LegacyEnvironment ij1, final String macro, final String argument) throws Exception {
+		final ClassLoader loader = ij1.getClassLoader();
+		final Class<?> interpreter = loader.loadClass("ij.macro.Interpreter");
+		final Thread thread = Thread.currentThread();
+		final String name = thread.getName();
+		final ClassLoader previous = thread.getContextClassLoader();
+		thread.setName("Run$_" + name);
+		thread.setContextClassLoader(loader);
+		try {
+			final Object interp = interpreter.getConstructor().newInstance();
+			boolean aborted;
+			try {
+				aborted = "[aborted]".equals(interpreter.getMethod("run", String.class, String.class).invoke(interp, macro,
+					argument));
+			}
+			catch (final InvocationTargetException e) {
+				// Macro.abort() ends a macro with a RuntimeException "Macro canceled"; anything else is a failure too
+				final Throwable cause = e.getCause();
+				if (!(cause instanceof RuntimeException) || !"Macro canceled".equals(cause.getMessage())) return String
+					.valueOf(cause);
+				aborted = true;
+			}
+			final boolean error = (Boolean) interpreter.getMethod("wasError").invoke(interp);
+			if (!error && !aborted) return null;
+			final Object message = interpreter.getMethod("getErrorMessage").invoke(interp);
+			return message == null || message.toString().isEmpty() ? "aborted" : message.toString();
+		}
+		finally {
+			thread.setName(name);
+			thread.setContextClassLoader(previous);
+		}
 	}
 
 	/** -Dplugins.dir (as ImageJ 1 reads it) or the folder holding this jar. */

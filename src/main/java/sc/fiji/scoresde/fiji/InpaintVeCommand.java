@@ -12,7 +12,7 @@ import sc.fiji.scoresde.restore.Restoration;
 import sc.fiji.scoresde.restore.RestorationService;
 
 /** Regenerates the masked region of the image (replacement; by default with RePaint resampling). */
-@Plugin(type = Command.class, label = "Inpaint (VE)", headless = true,
+@Plugin(type = Command.class, label = "Inpaint (VE)", headless = true, initializer = "initChoices",
 	description = "Regenerate a region of an image with a Score SDE (VE) model")
 public class InpaintVeCommand extends RestoreVeCommand {
 
@@ -41,12 +41,7 @@ public class InpaintVeCommand extends RestoreVeCommand {
 		final boolean hasRect = rect != null && !rect.trim().isEmpty();
 		if ((mask != null) == hasRect) throw new IllegalArgumentException("Inpaint (VE): give either a mask image " +
 			"or a rectangle rect=x,y,w,h (the region to regenerate)");
-		if (mask != null) {
-			if (mask.dimension(0) != input.width || mask.dimension(1) != input.height) throw new IllegalArgumentException(
-				"Inpaint (VE): the mask is " + mask.dimension(0) + "×" + mask.dimension(1) + ", the image " + input.width +
-					"×" + input.height);
-			return ImgInput.nonzero(mask, "the mask");
-		}
+		if (mask != null) return region(mask, input);
 		final String[] parts = rect.trim().split("\\s*,\\s*");
 		if (parts.length != 4) throw new IllegalArgumentException("Inpaint (VE): rect '" + rect + "' must be x,y,w,h");
 		final int[] v = new int[4];
@@ -58,5 +53,13 @@ public class InpaintVeCommand extends RestoreVeCommand {
 				throw new IllegalArgumentException("Inpaint (VE): rect '" + rect + "' must be four whole numbers x,y,w,h");
 			}
 		return RestorationService.rectangle(input.width, input.height, v[0], v[1], v[2], v[3]);
+	}
+
+	/** 1 where the mask (one plane, the input's size) is nonzero: the pixels inpainting makes. */
+	static float[] region(final Img<?> mask, final UserImage input) {
+		if (mask.dimension(0) != input.width || mask.dimension(1) != input.height) throw new IllegalArgumentException(
+			"Inpaint (VE): the mask is " + mask.dimension(0) + "×" + mask.dimension(1) + ", the image " + input.width +
+				"×" + input.height);
+		return ImgInput.nonzero(mask, "the mask");
 	}
 }

@@ -9,9 +9,4 @@ public class InpaintVePlugIn extends RestoreVePlugIn {
 	Restoration.Task task() {
 		return Restoration.Task.INPAINT;
 	}
-
-	@Override
-	Class<? extends RestoreVeCommand> command() {
-		return InpaintVeCommand.class;
-	}
 }

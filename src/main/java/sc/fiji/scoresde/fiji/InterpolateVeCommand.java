@@ -1,7 +1,6 @@
 package sc.fiji.scoresde.fiji;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 import net.imglib2.img.Img;
@@ -74,17 +73,10 @@ public class InterpolateVeCommand extends DynamicCommand {
 
 	@Override
 	public void run() {
+		final InterpolateOptions o = options();
 		final UserImage a, b;
-		final DeviceChoice choice;
 		try {
-			if (frames < 2 || frames > 4096) throw new IllegalArgumentException("frames " + frames + " must be in " +
-				"2..4096");
-			if (!(tolerance > 0 && tolerance < 1)) throw new IllegalArgumentException("tolerance " + tolerance +
-				" must be in (0, 1)");
-			if (!GenerateOptions.OUTPUT_RGB.equals(output) && !GenerateOptions.OUTPUT_FLOAT.equals(output))
-				throw new IllegalArgumentException("output '" + output + "' must be " + GenerateOptions.OUTPUT_RGB +
-					" or " + GenerateOptions.OUTPUT_FLOAT);
-			choice = DeviceChoice.parse(device);
+			o.validate();
 			a = ImgInput.toUserImage(first, "the first image");
 			b = ImgInput.toUserImage(second, "the second image");
 		}
@@ -96,18 +88,14 @@ public class InterpolateVeCommand extends DynamicCommand {
 		final Task task = taskService == null ? null : taskService.createTask("Score SDE VE: interpolate");
 		final long start = System.nanoTime();
 		try {
-			final Path modelPath = ModelLocator.locate(model, CommandHooks.download(status), log::info);
-			{
-				// the process's cached model, loaded on the engine thread: not closed here
-				final LoadedModel loaded = sc.fiji.scoresde.runtime.ModelRuntime.load(
-					modelPath, choice.resolve(log::info), log::warn);
-				final float[][] x = LikelihoodService.inputs(loaded, List.of(a, b));
+			final Path modelPath = ModelLocator.locate(o.model, CommandHooks.download(status), log::info);
+			try (LoadedModel loaded = LoadedModel.load(modelPath, o.deviceChoice().resolve(log::info), log::warn)) {
 				if (task != null) task.start();
-				interpolation = LikelihoodService.interpolate(loaded, x[0], x[1], frames, a.height, a.width,
-					tolerance, CommandHooks.create(this, log, status, task, "Score SDE VE interpolate"));
+				interpolation = o.run(loaded, a, b, CommandHooks.create(this, log, status, task,
+					"Score SDE VE interpolate"));
 			}
 			final GeneratedImages g = interpolation.frames;
-			result = ImageJ2Output.of(getContext(), GenerateOptions.OUTPUT_FLOAT.equals(output) ? ImgConversion
+			result = ImageJ2Output.of(getContext(), o.floatOutput() ? ImgConversion
 				.toFloatImg(g) : ImgConversion.toUint8Img(g), "Interpolation (VE)", log);
 			log.info(String.format(Locale.ROOT, "Score SDE VE interpolate: %d frames, encoded in %d calls (|z| %.1f " +
 				"and %.1f; σmax·√D = %.1f), decoded in %d calls, %.1f s", frames, interpolation.encodeEvaluations,
@@ -139,6 +127,17 @@ public class InterpolateVeCommand extends DynamicCommand {
 			if (task != null) task.finish();
 			if (status != null) status.clearStatus();
 		}
+	}
+
+	/** The options as a script set them. */
+	public InterpolateOptions options() {
+		final InterpolateOptions o = new InterpolateOptions();
+		o.frames = frames;
+		o.model = model == null ? "" : model;
+		o.tolerance = tolerance;
+		o.device = device;
+		o.output = output;
+		return o;
 	}
 
 	/** The frames of the last run (null when it failed or was cancelled). */

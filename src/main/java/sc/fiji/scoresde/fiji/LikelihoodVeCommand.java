@@ -23,20 +23,17 @@ import sc.fiji.scoresde.runtime.ModelLocator;
 import sc.fiji.scoresde.imagej.ImgInput;
 import sc.fiji.scoresde.images.UserImage;
 import sc.fiji.scoresde.likelihood.LikelihoodService;
-import sc.fiji.scoresde.likelihood.ProbabilityFlow;
 import sc.fiji.scoresde.sampling.SamplingCancelledException;
 
 /**
  * Log-likelihood (VE): the bits/dim of every image of a stack under the model, by the probability-flow ODE with a
  * Hutchinson–Skilling divergence (or the exact one), as the CLI's {@code likelihood}. The input is only read. The
- * figures come back as a CSV table (one line per image) and the mean with its standard error; the ImageJ 1 bridge
- * ({@link LikelihoodVePlugIn}, the menu entry) puts them in the Results table. No input is persisted.
+ * figures come back as a CSV table (one line per image) and the mean with its standard error; the menu entry
+ * ({@link LikelihoodVePlugIn}, same {@link LikelihoodOptions}) puts them in the Results table. No input is persisted.
  */
 @Plugin(type = Command.class, label = "Log-likelihood (VE)", headless = true,
 	description = "Bits/dim of images under a Score SDE (VE) model (probability-flow ODE)")
 public class LikelihoodVeCommand extends DynamicCommand {
-
-	static final String[] DIVERGENCES = { "rademacher", "gaussian", "exact" };
 
 	@Parameter(label = "Images (a stack: every plane one image)", persist = false)
 	private Img<?> images;
@@ -94,17 +91,9 @@ public class LikelihoodVeCommand extends DynamicCommand {
 
 	@Override
 	public void run() {
-		final LikelihoodService.Request request = new LikelihoodService.Request();
-		final DeviceChoice choice;
+		final LikelihoodOptions o = options();
 		try {
-			request.divergence = ProbabilityFlow.Divergence.parse(divergence);
-			request.probes = probes;
-			request.dequantize = dequantize;
-			request.seed = sc.fiji.scoresde.generate.GenerationRequest.optionalSeed(seed);
-			request.batch = batch;
-			request.tolerance = tolerance;
-			request.validate();
-			choice = DeviceChoice.parse(device);
+			o.request();
 			inputs = ImgInput.toUserImages(images, "the input stack", channels);
 		}
 		catch (final IllegalArgumentException e) {
@@ -114,18 +103,14 @@ public class LikelihoodVeCommand extends DynamicCommand {
 		}
 		// the seed used goes back into the input, so that a recorded macro line replays to the same figures
 		seed = sc.fiji.scoresde.generate.GenerationService.pickSeed(seed);
-		request.seed = seed;
+		o.seed = seed;
 		final Task task = taskService == null ? null : taskService.createTask("Score SDE VE: log-likelihood");
 		try {
-			final Path modelPath = ModelLocator.locate(model, CommandHooks.download(status), log::info);
-			{
-				// the process's cached model, loaded on the engine thread: not closed here
-				final LoadedModel loaded = sc.fiji.scoresde.runtime.ModelRuntime.load(
-					modelPath, choice.resolve(log::info), log::warn);
-				final float[][] x = LikelihoodService.inputs(loaded, inputs);
+			final Path modelPath = ModelLocator.locate(o.model, CommandHooks.download(status), log::info);
+			try (LoadedModel loaded = LoadedModel.load(modelPath, o.deviceChoice().resolve(log::info), log::warn)) {
 				if (task != null) task.start();
-				result = LikelihoodService.likelihood(loaded, request, x, inputs.get(0).height, inputs.get(0).width,
-					CommandHooks.create(this, log, status, task, "Score SDE VE log-likelihood"));
+				result = o.run(loaded, inputs, CommandHooks.create(this, log, status, task,
+					"Score SDE VE log-likelihood"));
 			}
 			table = csv(result, inputs);
 			mean = result.mean();
@@ -156,6 +141,20 @@ public class LikelihoodVeCommand extends DynamicCommand {
 			if (task != null) task.finish();
 			if (status != null) status.clearStatus();
 		}
+	}
+
+	/** The options as a script set them. */
+	public LikelihoodOptions options() {
+		final LikelihoodOptions o = new LikelihoodOptions();
+		o.model = model == null ? "" : model;
+		o.divergence = divergence;
+		o.probes = probes;
+		o.dequantize = dequantize;
+		o.seed = seed;
+		o.tolerance = tolerance;
+		o.batch = batch;
+		o.device = device;
+		return o;
 	}
 
 	/** index (from 1), bits/dim, probe standard error (empty for one probe), NFE, image: one line per image. */

@@ -7,30 +7,25 @@ import ij.gui.GenericDialog;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 import sc.fiji.scoresde.imagej.ImagePlusInput;
+import sc.fiji.scoresde.imagej.ImgInput;
+import sc.fiji.scoresde.images.UserImage;
 import sc.fiji.scoresde.likelihood.LikelihoodService;
+import sc.fiji.scoresde.runtime.LoadedModel;
 
 /**
- * The ImageJ 1 menu entry "Log-likelihood (VE)..." (plugins.config): a macro-recordable dialog on the active image,
- * every plane of which is one image (RGB planes and a composite image's channels give colour images), run through
- * {@link LikelihoodVeCommand}. The figures go to the Results table (one row per image: label, bits/dim, probe s.e.,
- * NFE), so that a macro reads them with {@code getResult("bits/dim", i)}; the mean to the Log. Esc cancels before
- * the next network call. The image is only read.
+ * The menu entry "Log-likelihood (VE)..." (plugins.config): a macro-recordable dialog on the active image, every
+ * plane of which is one image (RGB planes and a composite image's channels give colour images), then
+ * {@link LikelihoodService} on this thread ({@link ImageJ1Bridge}: progress in the status bar, Esc cancels before
+ * the next network call). The figures go to the Results table (one row per image: label, bits/dim, probe s.e., NFE),
+ * so that a macro reads them with {@code getResult("bits/dim", i)}; the mean to the Log. The image is only read.
  */
 public class LikelihoodVePlugIn implements PlugIn {
 
-	static final String TITLE = "Log-likelihood (VE)";
-
-	private static String lastModel = "", lastDivergence = "rademacher", lastDevice = "auto";
-
-	private static int lastProbes = 1, lastBatch = 8;
-
-	private static double lastTolerance = 1e-5;
+	static final String TITLE = LikelihoodOptions.TITLE;
 
 	@Override
 	public void run(final String arg) {
@@ -39,86 +34,66 @@ public class LikelihoodVePlugIn implements PlugIn {
 			IJ.error(TITLE, "There is no image open: " + TITLE + " works on the images of the active stack.");
 			return;
 		}
-		final Map<String, Object> inputs = showDialog(imp);
-		if (inputs == null) return;
-		measure(imp, inputs);
+		final LikelihoodOptions o = showDialog(imp);
+		if (o == null) return;
+		measure(imp, o);
 	}
 
-	private static synchronized Map<String, Object> showDialog(final ImagePlus imp) {
+	private static LikelihoodOptions showDialog(final ImagePlus imp) {
+		final LikelihoodOptions last = LastValues.of(TITLE, LikelihoodOptions.class, LikelihoodOptions::new);
 		final GenericDialog gd = new GenericDialog(TITLE);
 		final int n = ImagePlusInput.hasChannelAxis(imp) && imp.getType() != ImagePlus.COLOR_RGB ? imp.getNSlices() *
 			imp.getNFrames() : imp.getStackSize();
 		gd.addMessage("Input: " + imp.getTitle() + " (" + n + " image" + (n == 1 ? "" : "s") + ")");
 		// labels start with the option key: GenericDialog derives the macro key from the first word
-		gd.addStringField("Model (folder or hub id; empty: bundled Fashion-MNIST model)", lastModel, 40);
-		gd.addChoice("Divergence", LikelihoodVeCommand.DIVERGENCES, lastDivergence);
-		gd.addNumericField("Probes (Hutchinson probes per image)", lastProbes, 0);
+		gd.addStringField("Model (folder or hub id; empty: bundled Fashion-MNIST model)", last.model, 40);
+		gd.addChoice("Divergence", LikelihoodOptions.DIVERGENCES, last.divergence);
+		gd.addNumericField("Probes (Hutchinson probes per image)", last.probes, 0);
 		gd.addCheckbox("Dequantize (8-bit data: uniform noise within each intensity bin)", imp.getBitDepth() == 8 ||
 			imp.getBitDepth() == 24);
 		gd.addNumericField("Seed (-1: pick one)", -1, 0);
-		gd.addNumericField("Tolerance (RK45 rtol = atol)", lastTolerance, -1);
-		gd.addNumericField("Batch (images per ODE solve)", lastBatch, 0);
-		gd.addChoice("Device", GenerateOptions.DEVICES, lastDevice);
+		gd.addNumericField("Tolerance (RK45 rtol = atol)", last.tolerance, -1);
+		gd.addNumericField("Batch (images per ODE solve)", last.batch, 0);
+		gd.addChoice("Device", GenerateOptions.DEVICES, last.device);
 		gd.showDialog();
 		if (gd.wasCanceled()) return null;
-		final Map<String, Object> inputs = new LinkedHashMap<>();
-		inputs.put("model", gd.getNextString().trim());
-		inputs.put("divergence", gd.getNextChoice());
-		inputs.put("probes", (int) gd.getNextNumber());
-		inputs.put("dequantize", gd.getNextBoolean());
-		ImageJ1Runner.pinSeed(gd, 1);
-		inputs.put("seed", (long) gd.getNextNumber());
-		inputs.put("tolerance", gd.getNextNumber());
-		inputs.put("batch", (int) gd.getNextNumber());
-		inputs.put("device", gd.getNextChoice());
-		if (gd.invalidNumber()) {
-			IJ.error(TITLE, "a numeric option is not a number: " + gd.getErrorMessage());
-			return null;
-		}
-		lastModel = (String) inputs.get("model");
-		lastDivergence = (String) inputs.get("divergence");
-		lastProbes = (Integer) inputs.get("probes");
-		lastTolerance = (Double) inputs.get("tolerance");
-		lastBatch = (Integer) inputs.get("batch");
-		lastDevice = (String) inputs.get("device");
-		return inputs;
+		final LikelihoodOptions o = new LikelihoodOptions();
+		o.model = gd.getNextString().trim();
+		o.divergence = gd.getNextChoice();
+		o.probes = (int) gd.getNextNumber();
+		o.dequantize = gd.getNextBoolean();
+		ImageJ1Bridge.pinSeed(gd, 1);
+		o.seed = (long) gd.getNextNumber();
+		o.tolerance = gd.getNextNumber();
+		o.batch = (int) gd.getNextNumber();
+		o.device = gd.getNextChoice();
+		if (ImageJ1Bridge.invalidNumber(gd)) return null;
+		LastValues.remember(TITLE, o);
+		return o;
 	}
 
-	/** Runs the command on every image of {@code imp}; fills the Results table, or reports why nothing came. */
-	static void measure(final ImagePlus imp, final Map<String, Object> options) {
-		try {
-			final Map<String, Object> inputs = new LinkedHashMap<>(options);
-			inputs.put("images", ImagePlusInput.allImages(imp));
-			inputs.put("channels", ImagePlusInput.hasChannelAxis(imp));
-			final LikelihoodVeCommand command = RestoreVeCommand.create(ImageJ1Runner.context(),
-				LikelihoodVeCommand.class);
-			ImageJ1Runner.run(command, inputs);
-			final LikelihoodService.Result r = command.result();
-			if (r == null) {
-				ImageJ1Runner.reportNothingMade(command, TITLE);
-				return;
+	/** Measures every image of {@code imp}; fills the Results table, or reports why nothing came. */
+	static void measure(final ImagePlus imp, final LikelihoodOptions o) {
+		final LikelihoodService.Result r = ImageJ1Bridge.run(TITLE, "Score SDE VE log-likelihood", hooks -> {
+			o.request(); // a bad option is reported before the model loads
+			final List<UserImage> images = ImgInput.toUserImages(ImagePlusInput.allImages(imp), "the input stack",
+				ImagePlusInput.hasChannelAxis(imp));
+			try (LoadedModel model = ImageJ1Bridge.load(o.model, o.device, hooks.log)) {
+				return o.run(model, images, hooks);
 			}
-			final ResultsTable rt = ResultsTable.getResultsTable();
-			rt.reset();
-			for (int i = 0; i < r.count(); i++) {
-				rt.incrementCounter();
-				rt.addLabel(ImagePlusInput.imageLabel(imp, i));
-				rt.addValue("bits/dim", r.bitsPerDim[i]);
-				rt.addValue("probe s.e.", r.standardError[i]);
-				rt.addValue("NFE", r.evaluations[i]);
-			}
-			rt.show("Results");
-			IJ.log(String.format(Locale.ROOT, "Score SDE VE log-likelihood of %s: %s, seed %d, %.1f s per image",
-				imp.getTitle(), r.summary(), r.seed, r.seconds / r.count()));
+		});
+		if (r == null) return;
+		final ResultsTable rt = ResultsTable.getResultsTable();
+		rt.reset();
+		for (int i = 0; i < r.count(); i++) {
+			rt.incrementCounter();
+			rt.addLabel(ImagePlusInput.imageLabel(imp, i));
+			rt.addValue("bits/dim", r.bitsPerDim[i]);
+			rt.addValue("probe s.e.", r.standardError[i]);
+			rt.addValue("NFE", r.evaluations[i]);
 		}
-		catch (final IllegalArgumentException e) {
-			IJ.error(TITLE, e.getMessage());
-		}
-		catch (final InterruptedException e) {
-			Thread.currentThread().interrupt();
-		}
-		catch (final ExecutionException e) {
-			IJ.error(TITLE, String.valueOf(e.getCause()));
-		}
+		rt.show("Results");
+		IJ.log(String.format(Locale.ROOT, "Score SDE VE log-likelihood of %s: %s, seed %d, %.1f s per image", imp
+			.getTitle(), r.summary(), r.seed, r.seconds / r.count()));
 	}
 }

@@ -1,10 +1,15 @@
 package sc.fiji.scoresde.fiji;
 
+import sc.fiji.scoresde.generate.GenerationService;
+import sc.fiji.scoresde.images.UserImage;
 import sc.fiji.scoresde.restore.Restoration;
+import sc.fiji.scoresde.restore.RestorationService;
+import sc.fiji.scoresde.runtime.GeneratedImages;
+import sc.fiji.scoresde.runtime.LoadedModel;
 
 /**
  * The options of Inpaint, Colorize, Denoise and Guided synthesis (VE)..., shared by the SciJava commands and their
- * ImageJ 1 bridges. Keys are the SciJava field names, which are also the first words of the dialog labels, so one
+ * menu entries. Keys are the SciJava field names, which are also the first words of the dialog labels, so one
  * macro line works in both. Defaults are those the exact-posterior benchmark favours (docs/bench-inpainting.txt):
  * pc with 3 RePaint resamplings over 125 steps for inpaint and colorize, em with 500 steps for denoise and edit.
  */
@@ -34,7 +39,7 @@ public final class RestoreOptions {
 	public long seed = -1;
 	/** results per image; denoise: 0 is Tweedie's posterior mean */
 	public int samples;
-	public String device = "auto";
+	public String device = sc.fiji.scoresde.runtime.DeviceChoice.AUTO_NAME;
 	public String output = GenerateOptions.OUTPUT_RGB;
 	/** inpaint, colorize: RePaint resamplings per step (pc only) */
 	public int resample = 3;
@@ -87,7 +92,7 @@ public final class RestoreOptions {
 			sc.fiji.scoresde.runtime.DeviceChoice.parse(device);
 		}
 		catch (final IllegalArgumentException e) {
-			throw bad(KEY_DEVICE, device, "one of auto, cpu, gpu");
+			throw bad(KEY_DEVICE, device, "one of " + String.join(", ", sc.fiji.scoresde.runtime.DeviceChoice.NAMES));
 		}
 		try {
 			request().validate();
@@ -127,5 +132,16 @@ public final class RestoreOptions {
 
 	public sc.fiji.scoresde.runtime.DeviceChoice deviceChoice() {
 		return sc.fiji.scoresde.runtime.DeviceChoice.parse(device);
+	}
+
+	/**
+	 * Runs the task on one input image (inpaint: {@code region} is 1 where pixels are made); what the SciJava
+	 * commands and the ImageJ 1 menu entries both call.
+	 */
+	public GeneratedImages run(final LoadedModel model, final UserImage input, final float[] region,
+		final GenerationService.Hooks hooks)
+	{
+		final float[] pixels = RestorationService.input(input, task, model.unet().config().inChannels);
+		return RestorationService.run(model, request(), pixels, 1, input.height, input.width, region, hooks);
 	}
 }

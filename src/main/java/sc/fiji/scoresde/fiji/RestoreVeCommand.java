@@ -1,6 +1,5 @@
 package sc.fiji.scoresde.fiji;
 
-import sc.fiji.scoresde.runtime.DeviceChoice;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -15,6 +14,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.task.Task;
 import org.scijava.task.TaskService;
 
+import sc.fiji.scoresde.runtime.DeviceChoice;
 import sc.fiji.scoresde.runtime.DefaultModel;
 import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.generate.GenerationService;
@@ -24,14 +24,15 @@ import sc.fiji.scoresde.imagej.ImgConversion;
 import sc.fiji.scoresde.imagej.ImgInput;
 import sc.fiji.scoresde.images.UserImage;
 import sc.fiji.scoresde.restore.Restoration;
-import sc.fiji.scoresde.restore.RestorationService;
+import sc.fiji.scoresde.sampling.SamplerOptions;
 import sc.fiji.scoresde.sampling.SamplingCancelledException;
+import sc.fiji.scoresde.sampling.SchedulerConfig;
 
 /**
  * The SciJava shell shared by Inpaint, Colorize, Denoise and Guided synthesis (VE)...: reads the input image (one
  * plane, never modified), runs {@link RestorationService} with progress and cancel, and outputs the results as an
- * (X, Y, channel, result) image like Generate (VE)... The menu entries are the ImageJ 1 bridges in plugins.config,
- * which read the selection and the current plane; these commands have no menu path of their own so that Fiji shows
+ * (X, Y, channel, result) image like Generate (VE)... The menu entries are the ImageJ 1 plugins in plugins.config
+ * ({@link RestoreVePlugIn}, same {@link RestoreOptions}), which read the selection and the current plane; these commands have no menu path of their own so that Fiji shows
  * one entry each, and are what scripts and headless runs call. No input is persisted: a script that leaves an option
  * out gets its default, never the value of an earlier run (the ImageJ 1 dialogs remember their own last values).
  */
@@ -44,11 +45,11 @@ public abstract class RestoreVeCommand extends DynamicCommand {
 		persist = false)
 	private String model = "";
 
-	@Parameter(label = "Sampler", choices = { "pc", "em", "ancestral", "reverse-diffusion", "ald", "heun", "ode" },
-		persist = false)
+	/** choices: {@link SamplerOptions#NAMES}, set by {@link #initChoices()} */
+	@Parameter(label = "Sampler", persist = false)
 	private String sampler = defaults().sampler;
 
-	@Parameter(label = "Steps", min = "1", persist = false)
+	@Parameter(label = "Steps", min = "1", max = "" + SchedulerConfig.MAX_STEPS, persist = false)
 	private int steps = defaults().steps;
 
 	@Parameter(label = "Seed (-1: pick one)", persist = false)
@@ -79,6 +80,12 @@ public abstract class RestoreVeCommand extends DynamicCommand {
 	private GeneratedImages restored;
 
 	abstract Restoration.Task task();
+
+	/** The sampler choices, a list in the core (annotation values must be constants); every subclass's initializer. */
+	protected void initChoices() {
+		final MutableModuleItem<String> s = getInfo().getMutableInput("sampler", String.class);
+		if (s != null) s.setChoices(SamplerOptions.NAMES);
+	}
 
 	/** The task's own options on top of the common ones. */
 	abstract void configure(RestoreOptions o);
@@ -129,14 +136,10 @@ public abstract class RestoreVeCommand extends DynamicCommand {
 		final long start = System.nanoTime();
 		try {
 			final Path modelPath = ModelLocator.locate(o.model, CommandHooks.download(status), log::info);
-			{
-				// the process's cached model, loaded on the engine thread: not closed here
-				final LoadedModel loaded = sc.fiji.scoresde.runtime.ModelRuntime.load(
-					modelPath, o.deviceChoice().resolve(log::info), log::warn);
-				final float[] pixels = RestorationService.input(input, task(), loaded.unet().config().inChannels);
+			try (LoadedModel loaded = LoadedModel.load(modelPath, o.deviceChoice().resolve(log::info), log::warn)) {
 				if (task != null) task.start();
-				restored = RestorationService.run(loaded, o.request(), pixels, 1, input.height, input.width, region,
-					CommandHooks.create(this, log, status, task, "Score SDE VE " + name));
+				restored = o.run(loaded, input, region, CommandHooks.create(this, log, status, task, "Score SDE VE " +
+					name));
 			}
 			final String title = resultTitle(o, restored.seed);
 			result = ImageJ2Output.of(getContext(), o.floatOutput() ? ImgConversion.toFloatImg(restored)

@@ -7,32 +7,29 @@ import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 import net.imglib2.img.Img;
 
-import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.imagej.ImagePlusConversion;
 import sc.fiji.scoresde.imagej.ImagePlusInput;
+import sc.fiji.scoresde.imagej.ImgInput;
+import sc.fiji.scoresde.images.UserImage;
 import sc.fiji.scoresde.restore.Restoration;
+import sc.fiji.scoresde.restore.RestorationService;
+import sc.fiji.scoresde.runtime.GeneratedImages;
+import sc.fiji.scoresde.runtime.LoadedModel;
 
 /**
- * The ImageJ 1 face of Inpaint, Colorize, Denoise and Guided synthesis (VE)... (registered in plugins.config): a
- * macro-recordable dialog on the active image's current plane, run through the SciJava command of the task. The
- * input image is only read; the results open in a new window (a stack for several samples). Inpaint's mask is the
- * image's selection or another open image of the same size. Esc cancels before the next network call.
+ * The menu entries Inpaint, Colorize, Denoise and Guided synthesis (VE)... (plugins.config): a macro-recordable
+ * dialog on the active image's current plane, then {@link RestorationService} on this thread ({@link ImageJ1Bridge}:
+ * progress in the status bar, Esc cancels before the next network call). The input image is only read; the results
+ * open in a new window (a stack for several samples). Inpaint's mask is the image's selection or another open image
+ * of the same size.
  */
 public abstract class RestoreVePlugIn implements PlugIn {
 
-	private static final Map<Restoration.Task, RestoreOptions> LAST = new EnumMap<>(Restoration.Task.class);
-
 	abstract Restoration.Task task();
-
-	abstract Class<? extends RestoreVeCommand> command();
 
 	@Override
 	public void run(final String arg) {
@@ -52,7 +49,7 @@ public abstract class RestoreVePlugIn implements PlugIn {
 			return;
 		}
 		final ImagePlus out = restore(imp, d.options, d.mask);
-		if (out != null) out.show();
+		if (out != null) ResultWindow.show(out);
 	}
 
 	/** The dialog's answers: the options and, for inpaint, the mask choice. */
@@ -62,9 +59,10 @@ public abstract class RestoreVePlugIn implements PlugIn {
 		String mask;
 	}
 
-	private synchronized Dialog showDialog(final ImagePlus imp) {
+	private Dialog showDialog(final ImagePlus imp) {
 		final Restoration.Task task = task();
-		final RestoreOptions last = LAST.computeIfAbsent(task, RestoreOptions::new);
+		final String title = RestoreOptions.title(task);
+		final RestoreOptions last = LastValues.of(title, RestoreOptions.class, () -> new RestoreOptions(task));
 		final GenericDialog gd = new GenericDialog(last.name());
 		gd.addMessage("Input: " + imp.getTitle() + (imp.getStackSize() > 1 ? " (the current plane)" : ""));
 		// labels start with the option key: GenericDialog derives the macro key from the first word
@@ -103,7 +101,7 @@ public abstract class RestoreVePlugIn implements PlugIn {
 		if (task == Restoration.Task.INPAINT) d.mask = gd.getNextChoice();
 		o.sampler = gd.getNextChoice();
 		o.steps = (int) gd.getNextNumber();
-		ImageJ1Runner.pinSeed(gd, 1);
+		ImageJ1Bridge.pinSeed(gd, 1);
 		o.seed = (long) gd.getNextNumber();
 		o.samples = (int) gd.getNextNumber();
 		o.device = gd.getNextChoice();
@@ -113,76 +111,46 @@ public abstract class RestoreVePlugIn implements PlugIn {
 			case DENOISE: o.sigma = gd.getNextNumber(); break;
 			default: o.strength = gd.getNextNumber();
 		}
-		if (gd.invalidNumber()) {
-			IJ.error(gd.getTitle(), "a numeric option is not a number: " + gd.getErrorMessage());
-			return null;
-		}
+		if (ImageJ1Bridge.invalidNumber(gd)) return null;
 		// the seed is not remembered: each dialog opens with -1 (pick one)
-		LAST.put(task, o);
+		LastValues.remember(title, o);
 		d.options = o;
 		return d;
 	}
 
 	/**
-	 * Runs the task's SciJava command on the current plane of {@code imp}; the results as a new (not shown) image,
-	 * or null when it failed (the reason shown in an error dialog) or was cancelled.
+	 * Runs the task on the current plane of {@code imp}; the results as a new (not shown) image, or null when it
+	 * failed (the reason shown in an error dialog) or was cancelled.
 	 */
-	ImagePlus restore(final ImagePlus imp, final RestoreOptions o, final String maskChoice) {
+	static ImagePlus restore(final ImagePlus imp, final RestoreOptions o, final String maskChoice) {
 		final String title = o.name();
-		try {
-			final Map<String, Object> inputs = new LinkedHashMap<>();
-			inputs.put("image", ImagePlusInput.currentPlane(imp));
-			if (o.task == Restoration.Task.INPAINT) {
-				final Img<?> mask;
-				if (RestoreOptions.MASK_SELECTION.equals(maskChoice)) {
-					mask = ImagePlusInput.selectionMask(imp);
-					if (mask == null) throw new IllegalArgumentException("the image " + imp.getTitle() + " has no area " +
-						"selection: draw the region to regenerate, or choose a mask image");
-				}
-				else {
-					final ImagePlus m = WindowManager.getImage(maskChoice);
-					if (m == null) throw new IllegalArgumentException("there is no open image '" + maskChoice + "'");
-					mask = ImagePlusInput.currentPlane(m);
-				}
-				inputs.put(RestoreOptions.KEY_MASK, mask);
+		final GeneratedImages images = ImageJ1Bridge.run(title, "Score SDE VE " + title, hooks -> {
+			final UserImage input = ImgInput.toUserImage(ImagePlusInput.currentPlane(imp), "the input image");
+			final float[] region = o.task == Restoration.Task.INPAINT ? InpaintVeCommand.region(mask(imp, maskChoice),
+				input) : null;
+			try (LoadedModel model = ImageJ1Bridge.load(o.model, o.device, hooks.log)) {
+				return o.run(model, input, region, hooks);
 			}
-			inputs.put(RestoreOptions.KEY_MODEL, o.model);
-			inputs.put(RestoreOptions.KEY_SAMPLER, o.sampler);
-			inputs.put(RestoreOptions.KEY_STEPS, o.steps);
-			inputs.put(RestoreOptions.KEY_SEED, o.seed);
-			inputs.put(RestoreOptions.KEY_SAMPLES, o.samples);
-			inputs.put(RestoreOptions.KEY_DEVICE, o.device);
-			inputs.put(RestoreOptions.KEY_OUTPUT, o.output);
-			switch (o.task) {
-				case INPAINT: case COLORIZE: inputs.put(RestoreOptions.KEY_RESAMPLE, o.resample); break;
-				case DENOISE: inputs.put(RestoreOptions.KEY_SIGMA, o.sigma); break;
-				default: inputs.put(RestoreOptions.KEY_STRENGTH, o.strength);
-			}
-			final RestoreVeCommand command = RestoreVeCommand.create(ImageJ1Runner.context(), command());
-			ImageJ1Runner.run(command, inputs);
-			final GeneratedImages images = command.restored();
-			if (images == null) {
-				ImageJ1Runner.reportNothingMade(command, title);
-				return null;
-			}
-			final ImagePlus out = ImagePlusConversion.toImagePlus(images, title + " of " + imp.getTitle() + " seed=" +
-				images.seed, o.floatOutput());
-			out.setCalibration(imp.getCalibration());
-			IJ.log("Score SDE VE " + title + " of " + imp.getTitle() + ": seed " + images.seed + ", sampler " +
-				o.sampler + ", " + images.steps + " steps, " + images.batch + " result(s)");
-			return out;
+		});
+		if (images == null) return null;
+		final ImagePlus out = ImagePlusConversion.toImagePlus(images, title + " of " + imp.getTitle() + " seed=" +
+			images.seed, o.floatOutput());
+		out.setCalibration(imp.getCalibration());
+		IJ.log("Score SDE VE " + title + " of " + imp.getTitle() + ": seed " + images.seed + ", sampler " + o.sampler +
+			", " + images.steps + " steps, " + images.batch + " result(s)");
+		return out;
+	}
+
+	/** Inpaint's mask: the image's own selection, or the current plane of the open image chosen. */
+	private static Img<?> mask(final ImagePlus imp, final String maskChoice) {
+		if (RestoreOptions.MASK_SELECTION.equals(maskChoice)) {
+			final Img<?> mask = ImagePlusInput.selectionMask(imp);
+			if (mask == null) throw new IllegalArgumentException("the image " + imp.getTitle() + " has no area " +
+				"selection: draw the region to regenerate, or choose a mask image");
+			return mask;
 		}
-		catch (final IllegalArgumentException e) {
-			IJ.error(title, e.getMessage());
-			return null;
-		}
-		catch (final InterruptedException e) {
-			Thread.currentThread().interrupt();
-			return null;
-		}
-		catch (final ExecutionException e) {
-			IJ.error(title, String.valueOf(e.getCause()));
-			return null;
-		}
+		final ImagePlus m = WindowManager.getImage(maskChoice);
+		if (m == null) throw new IllegalArgumentException("there is no open image '" + maskChoice + "'");
+		return ImagePlusInput.currentPlane(m);
 	}
 }

@@ -11,7 +11,7 @@ import sc.fiji.scoresde.train.ImageSources;
 import sc.fiji.scoresde.train.TrainingImages;
 import sc.fiji.scoresde.train.TrainingOptions;
 
-/** The options of "Train Score Model (VE)..." shared by the SciJava command and the ImageJ 1 bridge. */
+/** The options of "Train Score Model (VE)..." shared by the SciJava command and the menu entry. */
 public final class TrainOptions {
 
 	public static final String TITLE = "Train Score Model (VE)...";
@@ -34,7 +34,7 @@ public final class TrainOptions {
 	public int batch = 64;
 	public double learningRate = 2e-4;
 	public long seed = 0;
-	public String device = "auto";
+	public String device = sc.fiji.scoresde.runtime.DeviceChoice.AUTO_NAME;
 
 	public TrainingOptions training() {
 		final TrainingOptions o = new TrainingOptions();

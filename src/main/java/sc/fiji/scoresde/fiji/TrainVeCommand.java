@@ -14,6 +14,7 @@ import org.scijava.plugin.Plugin;
 import org.scijava.task.Task;
 import org.scijava.task.TaskService;
 
+import sc.fiji.scoresde.runtime.DeviceChoice;
 import sc.fiji.scoresde.train.Trainer;
 import sc.fiji.scoresde.train.TrainingImages;
 import sc.fiji.scoresde.train.TrainingOptions;
@@ -22,7 +23,7 @@ import sc.fiji.scoresde.train.TrainingOptions;
  * "Train Score Model (VE)": trains on the open image or on images from disk and writes a pipeline folder that
  * "Generate (VE)..." (and Python diffusers) load. A thin shell over {@link Trainer}: progress in the status bar and
  * a task; cancel stops after the current step and keeps a resumable checkpoint. Its menu entry is the ImageJ 1
- * bridge {@link TrainVePlugIn}, in Fiji too, like every entry of this plugin (why: {@link GenerateVeCommand}), so
+ * plugin {@link TrainVePlugIn}, in Fiji too, like every entry of this plugin (why: {@link GenerateVeCommand}), so
  * that the dialog and the recorded macro line are the same in Fiji and ImageJ 1.
  */
 @Plugin(type = Command.class, label = "Train Score Model (VE)", headless = true,

@@ -15,7 +15,7 @@ import sc.fiji.scoresde.train.Trainer;
  */
 public class TrainVePlugIn implements PlugIn {
 
-	private static final TrainOptions LAST = new TrainOptions();
+	static final String TITLE = "Train Score Model (VE)";
 
 	@Override
 	public void run(final String arg) {
@@ -26,20 +26,21 @@ public class TrainVePlugIn implements PlugIn {
 	}
 
 	private static TrainOptions showDialog() {
-		final GenericDialog gd = new GenericDialog("Train Score Model (VE)");
+		final TrainOptions last = LastValues.of(TITLE, TrainOptions.class, TrainOptions::new);
+		final GenericDialog gd = new GenericDialog(TITLE);
 		// labels start with the option key: GenericDialog derives the macro key from the first word
-		gd.addChoice("Source of the training images", TrainOptions.SOURCES, LAST.source);
-		gd.addStringField("Data (folder, image or idx file; for that source)", LAST.data, 40);
-		gd.addStringField("Output folder (new or empty)", LAST.output, 40);
+		gd.addChoice("Source of the training images", TrainOptions.SOURCES, last.source);
+		gd.addStringField("Data (folder, image or idx file; for that source)", last.data, 40);
+		gd.addStringField("Output folder (new or empty)", last.output, 40);
 		gd.addCheckbox("Resume the run in the output folder", false);
-		gd.addStringField("Architecture (preset or config.json)", LAST.architecture, 20);
-		gd.addNumericField("Size of the crops (0: automatic)", LAST.size, 0);
-		gd.addChoice("Channels", TrainOptions.CHANNELS, LAST.channels);
-		gd.addNumericField("Steps", LAST.steps, 0);
-		gd.addNumericField("Batch size", LAST.batch, 0);
-		gd.addNumericField("LR (learning rate)", LAST.learningRate, 6);
-		gd.addNumericField("Seed", LAST.seed, 0);
-		gd.addChoice("Device", GenerateOptions.DEVICES, LAST.device);
+		gd.addStringField("Architecture (preset or config.json)", last.architecture, 20);
+		gd.addNumericField("Size of the crops (0: automatic)", last.size, 0);
+		gd.addChoice("Channels", TrainOptions.CHANNELS, last.channels);
+		gd.addNumericField("Steps", last.steps, 0);
+		gd.addNumericField("Batch size", last.batch, 0);
+		gd.addNumericField("LR (learning rate)", last.learningRate, 6);
+		gd.addNumericField("Seed", last.seed, 0);
+		gd.addChoice("Device", GenerateOptions.DEVICES, last.device);
 		gd.showDialog();
 		if (gd.wasCanceled()) return null;
 		final TrainOptions o = new TrainOptions();
@@ -55,21 +56,8 @@ public class TrainVePlugIn implements PlugIn {
 		o.learningRate = gd.getNextNumber();
 		o.seed = (long) gd.getNextNumber();
 		o.device = gd.getNextChoice();
-		if (gd.invalidNumber()) {
-			IJ.error("Train Score Model (VE)", "a numeric option is not a number: " + gd.getErrorMessage());
-			return null;
-		}
-		LAST.source = o.source;
-		LAST.data = o.data;
-		LAST.output = o.output;
-		LAST.architecture = o.architecture;
-		LAST.size = o.size;
-		LAST.channels = o.channels;
-		LAST.steps = o.steps;
-		LAST.batch = o.batch;
-		LAST.learningRate = o.learningRate;
-		LAST.seed = o.seed;
-		LAST.device = o.device;
+		if (ImageJ1Bridge.invalidNumber(gd)) return null;
+		LastValues.remember(TITLE, o); // resume is not offered again: the dialog opens without it
 		return o;
 	}
 
@@ -95,7 +83,7 @@ public class TrainVePlugIn implements PlugIn {
 			return result;
 		}
 		catch (final Exception e) {
-			IJ.error("Train Score Model (VE)", e.getMessage() == null ? e.toString() : e.getMessage());
+			IJ.error(TITLE, ImageJ1Bridge.message(e));
 			return null;
 		}
 		finally {

@@ -13,6 +13,9 @@ public enum DeviceChoice {
 	public static final String AUTO_NAME = "auto", CPU_NAME = "cpu", GPU_NAME = "gpu";
 	public static final java.util.List<String> NAMES = java.util.List.of(AUTO_NAME, CPU_NAME, GPU_NAME);
 
+	/** GPUs PyTorch sees; asked once per process (DJL probes CUDA on every call). */
+	private static volatile Integer gpuCount;
+
 	/** @throws sc.fiji.scoresde.errors.InvalidOptionException for anything but auto, cpu, gpu (any case) */
 	public static DeviceChoice parse(final String text) {
 		try {
@@ -24,13 +27,24 @@ public enum DeviceChoice {
 		}
 	}
 
+	static int gpuCount() {
+		Integer n = gpuCount;
+		if (n == null) {
+			synchronized (DeviceChoice.class) {
+				if (gpuCount == null) gpuCount = Engines.pytorch().getGpuCount();
+				n = gpuCount;
+			}
+		}
+		return n;
+	}
+
 	/**
 	 * Picks the device. gpu without a visible GPU is an error; auto falls back to the CPU and says why.
 	 *
 	 * @param log receives one line naming the device chosen and why
 	 */
 	public Device resolve(final Consumer<String> log) {
-		final int gpus = Engines.pytorch().getGpuCount();
+		final int gpus = gpuCount();
 		switch (this) {
 			case CPU:
 				log.accept("device: cpu (requested)");

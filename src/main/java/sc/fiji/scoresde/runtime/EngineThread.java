@@ -12,6 +12,9 @@ import java.util.concurrent.Future;
  * that used libtorch is still alive runs at about one-thread speed (README 'Performance'); Fiji runs every command on a
  * new pool thread, so every libtorch call goes through here and the process has one such thread for its lifetime.
  *
+ * <p>Before each job the thread's libtorch settings are made (thread count, no autograd recording: see
+ * {@link ThreadPolicy}); both are per thread in libtorch.
+ *
  * <p>Work submitted from the engine thread itself runs inline (a job may call other jobs). A caller interrupted while
  * waiting leaves the job running: jobs stop through their own cancel check (one network call at most), not through
  * interruption, which libtorch calls do not observe.
@@ -46,6 +49,7 @@ public final class EngineThread {
 			final ClassLoader previous = t.getContextClassLoader();
 			t.setContextClassLoader(loader);
 			try {
+				ThreadPolicy.beforeJob();
 				return job.call();
 			}
 			finally {

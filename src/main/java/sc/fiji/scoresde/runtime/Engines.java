@@ -2,9 +2,12 @@ package sc.fiji.scoresde.runtime;
 
 import ai.djl.engine.Engine;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +19,13 @@ import java.util.function.Consumer;
  * {@code ENGINE_CACHE_DIR} / {@code DJL_CACHE_DIR} (environment or system property); inside Fiji or ImageJ,
  * {@code <installation>/lib/djl}; otherwise DJL's default {@code ~/.djl.ai} (or the temporary folder when the home
  * folder is not writable).
+ *
+ * <p>A CPU run prints only the plugin's own lines: DJL's loggers are set to warnings (its INFO lines are about its
+ * own start-up) and its CUDA probe to errors (on a machine without CUDA it warns twice per run that the driver is
+ * "insufficient"; {@link DeviceChoice} says which device was chosen and why), unless the user set those levels;
+ * and libtorch's NNPACK, which this CPU build never picks for a float convolution (oneDNN takes every case NNPACK
+ * would), is switched off, because on CPUs it does not support its availability check prints a warning per 1×1
+ * convolution when libtorch runs one thread.
  */
 public final class Engines {
 
@@ -23,8 +33,20 @@ public final class Engines {
 	public static final String CACHE_PROPERTY = "scoresde.engine.cache";
 
 	private static volatile String cacheChoice;
+	private static volatile boolean started;
+
+	static {
+		quietLogger("ai.djl", "warn");
+		quietLogger("ai.djl.util.cuda.CudaUtils", "error");
+	}
 
 	private Engines() {}
+
+	/** slf4j-simple reads a logger's level when the logger is made: this runs before any DJL class is used here. */
+	private static void quietLogger(final String name, final String level) {
+		final String key = "org.slf4j.simpleLogger.log." + name;
+		if (System.getProperty(key) == null) System.setProperty(key, level);
+	}
 
 	public static Engine pytorch() {
 		configureCache(line -> {});
@@ -32,7 +54,9 @@ public final class Engines {
 		final ClassLoader previous = t.getContextClassLoader();
 		t.setContextClassLoader(Engines.class.getClassLoader());
 		try {
-			return Engine.getEngine(PYTORCH);
+			final Engine engine = Engine.getEngine(PYTORCH);
+			if (!started) firstStart();
+			return engine;
 		}
 		catch (final RuntimeException | UnsatisfiedLinkError e) {
 			throw new IllegalStateException("the PyTorch engine of DJL could not start (" + e.getMessage() +
@@ -40,6 +64,34 @@ public final class Engines {
 		}
 		finally {
 			t.setContextClassLoader(previous);
+		}
+	}
+
+	private static synchronized void firstStart() {
+		if (started) return;
+		started = true;
+		disableNnpack();
+	}
+
+	/**
+	 * {@code at::globalContext().setUserEnabledNNPACK(false)}, which DJL does not offer, called through JNA on the
+	 * loaded libtorch_cpu (found in /proc/self/maps; Linux only, where the warning was seen). Without the symbols
+	 * nothing changes but the warning.
+	 */
+	private static void disableNnpack() {
+		try {
+			final List<String> maps = Files.readAllLines(Paths.get("/proc/self/maps"), StandardCharsets.UTF_8);
+			String library = null;
+			for (final String line : maps)
+				if (line.endsWith("/libtorch_cpu.so")) library = line.substring(line.indexOf('/'));
+			if (library == null) return;
+			final com.sun.jna.NativeLibrary torch = com.sun.jna.NativeLibrary.getInstance(library);
+			final com.sun.jna.Pointer context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(
+				new Object[0]);
+			torch.getFunction("_ZN2at7Context20setUserEnabledNNPACKEb").invokeVoid(new Object[] { context, false });
+		}
+		catch (final IOException | RuntimeException | LinkageError e) {
+			// not Linux, or another libtorch: the warning may show, nothing else changes
 		}
 	}
 

@@ -96,7 +96,8 @@ public final class ModelRuntime {
 		/** The network (or the hooks' replacement), in calls that fit the device's memory. */
 		public ScoreModel network() {
 			final ScoreModel score = hooks.scoreModel != null ? hooks.scoreModel : model.scoreModel();
-			return imagesPerCall > 0 ? new BatchSplittingScoreModel(score, imagesPerCall, hooks.log) : score;
+			return imagesPerCall > 0 ? new BatchSplittingScoreModel(score, imagesPerCall, hooks.cancelled, hooks.log)
+				: score;
 		}
 
 		public void log(final String line) {

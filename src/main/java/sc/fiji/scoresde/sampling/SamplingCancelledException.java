@@ -10,4 +10,9 @@ public class SamplingCancelledException extends CancellationException {
 	public SamplingCancelledException(final int callsDone, final int callsTotal) {
 		super("cancelled after " + callsDone + " of " + callsTotal + " network calls");
 	}
+
+	/** @param message says where the run stopped, e.g. inside one network call on a big batch */
+	public SamplingCancelledException(final String message) {
+		super(message);
+	}
 }

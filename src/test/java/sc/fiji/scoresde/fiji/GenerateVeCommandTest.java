@@ -165,4 +165,22 @@ class GenerateVeCommandTest {
 		// and the next run works
 		assertNotNull(run(inputs("images", 1, "steps", 2)).getOutput("result"));
 	}
+
+	@Test
+	void choicesAndDefaultsComeFromTheCore() throws Exception {
+		final GenerateVeCommand module = run(inputs("images", 1, "steps", 1));
+		assertEquals(sc.fiji.scoresde.sampling.SamplerOptions.NAMES, module.getInfo().getInput("sampler", String.class)
+			.getChoices());
+		assertEquals(sc.fiji.scoresde.runtime.DeviceChoice.NAMES, module.getInfo().getInput("device", String.class)
+			.getChoices());
+		assertEquals(java.util.Arrays.asList(GenerateOptions.checkpointChoices()), module.getInfo().getInput(
+			"checkpoint", String.class).getChoices());
+		final GenerateVeCommand fresh = GenerateVeCommand.create(context);
+		assertEquals(sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_STEPS, fresh.options().steps);
+		assertEquals(sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_NAME, fresh.options().sampler);
+		final InpaintVeCommand inpaint = RestoreVeCommand.runAndWait(context, InpaintVeCommand.class, java.util.Map.of(
+			"image", net.imglib2.img.array.ArrayImgs.unsignedBytes(32, 32), "rect", "1,1,2,2", "steps", 0));
+		assertEquals(sc.fiji.scoresde.sampling.SamplerOptions.NAMES, inpaint.getInfo().getInput("sampler", String.class)
+			.getChoices(), "the restoring commands' initializer (in their superclass) ran");
+	}
 }

@@ -3,6 +3,7 @@ package sc.fiji.scoresde.runtime;
 import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.generate.GenerationService;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -13,7 +14,9 @@ import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,5 +92,67 @@ class MemoryCheckTest {
 				.getMessage());
 			assertFalse(e.getMessage().contains("9223372036"), e.getMessage());
 		}
+	}
+
+	@Test
+	void aBigBatchIsSplitByWhatIsAvailableAndTheLogSaysWhichFigure() {
+		final List<String> log = new ArrayList<>();
+		// the case: 4096 images on a machine with 25.3 GB of RAM of which 2 GB are available
+		final MemoryCheck.Available available = new MemoryCheck.Available(2_000_000_000L, "MemAvailable in " +
+			"/proc/meminfo");
+		assertEquals(20, MemoryCheck.imagesPerCall(50e6, 4096, available, "cpu()", 256, 256, log::add));
+		assertEquals(1, log.size(), log.toString());
+		assertTrue(log.get(0).contains("20 of the 4096 images") && log.get(0).contains("2.0 GB available on cpu()") &&
+			log.get(0).contains("MemAvailable"), log.get(0));
+	}
+
+	@Test
+	void oneImageLargerThanWhatIsAvailableIsRefusedNamingTheFigure() {
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryCheck
+			.imagesPerCall(3e9, 1, new MemoryCheck.Available(2_000_000_000L, "left under memory.max of this cgroup"),
+				"cpu()", 1024, 1024, line -> {}));
+		assertTrue(e.getMessage().contains("2.0 GB available on cpu()") && e.getMessage().contains("cgroup") && e
+			.getMessage().contains("refusing before allocating"), e.getMessage());
+	}
+
+	@Test
+	void theJavaHeapKeepsTheRoomItMayStillGrowIntoButNeverMoreThanHalf() {
+		final MemoryCheck.Available system = new MemoryCheck.Available(16_000_000_000L, "MemAvailable in " +
+			"/proc/meminfo");
+		final MemoryCheck.Available host = MemoryCheck.hostAvailable(system, 4_000_000_000L);
+		assertEquals(12_000_000_000L, host.bytes);
+		assertTrue(host.source.contains("16.0 GB MemAvailable") && host.source.contains("less 4.0 GB the Java heap"),
+			host.source);
+		assertEquals(8_000_000_000L, MemoryCheck.hostAvailable(system, 64_000_000_000L).bytes);
+		assertEquals(system.bytes, MemoryCheck.hostAvailable(system, 0).bytes);
+		assertEquals(-1, MemoryCheck.hostAvailable(new MemoryCheck.Available(-1, "unknown"), 1L << 30).bytes);
+	}
+
+	@Test
+	void memAvailableIsReadFromMeminfoInBytes() {
+		assertEquals(20_131_388L * 1024, MemoryCheck.meminfoAvailable(List.of("MemTotal:       32617160 kB",
+			"MemFree:         1234567 kB", "MemAvailable:   20131388 kB", "Buffers:          123456 kB")));
+		assertEquals(-1, MemoryCheck.meminfoAvailable(List.of("MemTotal:       32617160 kB",
+			"MemFree:         1234567 kB")));
+		assertEquals(-1, MemoryCheck.meminfoAvailable(List.of("MemAvailable: 99999999999999999999 kB")));
+	}
+
+	@Test
+	void aCgroupLimitCountsOnlyWhenItIsANumber() {
+		assertEquals(1L << 30, MemoryCheck.cgroupRoom(List.of("4294967296"), List.of("3221225472")));
+		assertEquals(-1, MemoryCheck.cgroupRoom(List.of("max"), List.of("3221225472")));
+		assertEquals(-1, MemoryCheck.cgroupRoom(List.of(), List.of()));
+		assertEquals(0, MemoryCheck.cgroupRoom(List.of("1000"), List.of("2000")));
+	}
+
+	@Test
+	void theCpuFigureIsWhatIsAvailableNotThePhysicalTotal() {
+		final MemoryCheck.Available a = MemoryCheck.available(Device.cpu());
+		@SuppressWarnings("deprecation")
+		final long physical = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getTotalPhysicalMemorySize();
+		assertTrue(a.bytes > 0 && a.bytes < physical, a.bytes + " of " + physical + " (" + a.source + ")");
+		if (Files.isReadable(Path.of("/proc/meminfo"))) assertTrue(a.source.contains("MemAvailable") || a.source
+			.contains("cgroup"), a.source);
 	}
 }

@@ -67,12 +67,19 @@ public final class RecorderReplayCheck {
 		// the menu item fires this command; the dialog is answered from another thread
 		final Thread answer = new Thread(() -> answerDialog(model, shots, log), "answer-dialog");
 		answer.start();
+		final StatusBarWatch watch = new StatusBarWatch();
+		watch.start();
 		clickMenu(ij, "Generate (VE)...", log);
 		answer.join(300_000);
 		waitFor(() -> WindowManager.getCurrentImage() != null && WindowManager.getCurrentImage().getTitle()
 			.startsWith("Score SDE VE"), "the result window");
+		watch.interrupt();
+		watch.join();
+		log.append("status bar: ").append(watch.seen).append('\n');
 		final ImagePlus first = WindowManager.getCurrentImage();
 		Thread.sleep(500);
+		log.append("result window: ").append(first.getWidth()).append('x').append(first.getHeight()).append(
+			" at zoom ").append(first.getCanvas().getMagnification()).append('\n');
 		if (shots != null) {
 			IJ.run(first, "Set... ", "zoom=800");
 			Thread.sleep(500);
@@ -151,6 +158,31 @@ public final class RecorderReplayCheck {
 		final boolean same = replay != null && replay != input && Arrays.deepEquals(pixels, pixels(replay));
 		log.append("inpaint identical: ").append(same).append('\n');
 		return same;
+	}
+
+	/** Every distinct progress text ImageJ 1's status bar shows while it runs ("… network call 3/8"). */
+	static final class StatusBarWatch extends Thread {
+
+		final java.util.List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+		StatusBarWatch() {
+			super("status-bar-watch");
+			setDaemon(true);
+		}
+
+		@Override
+		public void run() {
+			while (!isInterrupted()) {
+				final String text = ImageJ.getStatusBarText();
+				if (text != null && text.contains("network call") && !seen.contains(text)) seen.add(text);
+				try {
+					Thread.sleep(5);
+				}
+				catch (final InterruptedException e) {
+					return;
+				}
+			}
+		}
 	}
 
 	static void answerDialog(final String model, final Path shots, final StringBuilder log) {

@@ -63,6 +63,11 @@ class RecorderReplayTest {
 		final Matcher seed = Pattern.compile("seed=(\\d+)").matcher(text);
 		assertTrue(seed.find(), "the recorded line holds the seed used, not -1: " + text);
 		assertTrue(text.contains("images=2") && text.contains("steps=4"), text);
+		final Matcher progress = Pattern.compile("status bar: \\[.*Score SDE VE: network call (\\d+)/(\\d+)")
+			.matcher(text);
+		assertTrue(progress.find(), "ImageJ 1's status bar showed the progress while it ran: " + text);
+		assertTrue(Integer.parseInt(progress.group(2)) >= 4, "steps=4: at least 4 network calls: " + text);
+		assertTrue(text.contains("result window: 32x32 at zoom 8.0"), "a 32×32 result opens at 800 %: " + text);
 		assertTrue(text.contains("menu: Score SDE > Generate (VE)..."), "opened from the Plugins > Score SDE menu: " + text);
 		assertTrue(Files.size(work.resolve("shots/dialog.png")) > 0 && Files.size(work.resolve(
 			"shots/result-window.png")) > 0 && Files.size(work.resolve("shots/train-dialog.png")) > 0,
