@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "score-sde-bench", mixinStandardHelpOptions = true, version = "score-sde-bench 0.1.0",
 	description = "Benchmarks (speed, sampler and restoration accuracy, memory, scaling) and the README's figures.",
+	footer = "%nbench-spark (throughput of the Spark job, spark/) runs through this launcher as well.",
 	subcommands = { BenchCommand.class, SamplerBenchCommand.class, QualityBenchCommand.class,
 		PosteriorBenchCommand.class, RestoreBenchCommand.class, RestoreFigureCommand.class, MemoryBenchCommand.class,
 		ReleaseBenchCommand.class, ScalingBenchCommand.class, CommandLine.HelpCommand.class })
