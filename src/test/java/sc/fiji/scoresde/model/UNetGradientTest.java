@@ -11,7 +11,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import sc.fiji.scoresde.Fixtures;
@@ -21,7 +20,6 @@ import sc.fiji.scoresde.weights.PipelineFolder;
  * The network can be trained: autograd goes through every block (the in-place updates of inference step aside while
  * a GradientCollector records), and its gradients agree with finite differences.
  */
-@Tag("heavy") // minutes on a 2-core CPU: runs with -Pheavy (.ci/run), not in the default mvn verify
 class UNetGradientTest {
 
 	static double loss(final UNet2DModel unet, final NDArray x, final NDArray sigma) {
