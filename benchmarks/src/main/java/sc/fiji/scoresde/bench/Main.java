@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 	footer = "%nbench-spark (throughput of the Spark job, spark/) runs through this launcher as well.",
 	subcommands = { BenchCommand.class, SamplerBenchCommand.class, QualityBenchCommand.class,
 		PosteriorBenchCommand.class, RestoreBenchCommand.class, RestoreFigureCommand.class, MemoryBenchCommand.class,
-		ReleaseBenchCommand.class, ScalingBenchCommand.class, CommandLine.HelpCommand.class })
+		ReleaseBenchCommand.class, ScalingBenchCommand.class, PassThroughCommands.Threads.class,
+		PassThroughCommands.EngineThread.class, CommandLine.HelpCommand.class })
 public final class Main implements Runnable {
 
 	/** Set (to anything) to print the stack trace of an error after its one line. */
