@@ -3,4 +3,4 @@
 # printing resident memory after the first 10 steps, every 10 %, and at the end. Prints figures; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec bin/score-sde bench-memory --steps "${1:-5000}"
+exec benchmarks/bin/score-sde-bench bench-memory --steps "${1:-5000}"

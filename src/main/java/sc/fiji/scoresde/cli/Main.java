@@ -17,8 +17,8 @@ import sc.fiji.scoresde.errors.InvalidOptionException;
 /** {@code score-sde}: generation and model inspection from the command line, for scripts, CI and batch runs. */
 @Command(name = "score-sde", mixinStandardHelpOptions = true, version = "score-sde 0.1.0",
 	description = "Score SDE (variance exploding) image generation with diffusers ScoreSdeVePipeline models.",
-	subcommands = { GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class, BenchCommand.class, SamplerBenchCommand.class, QualityBenchCommand.class, PosteriorBenchCommand.class, RestoreCommands.Inpaint.class, RestoreCommands.Colorize.class, RestoreCommands.Denoise.class, RestoreCommands.Edit.class, RestoreBenchCommand.class, RestoreFigureCommand.class, LikelihoodCommands.Likelihood.class, LikelihoodCommands.Interpolate.class,
-		MemoryBenchCommand.class, ReleaseBenchCommand.class, ScalingBenchCommand.class, CommandLine.HelpCommand.class })
+	subcommands = { GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class, RestoreCommands.Inpaint.class, RestoreCommands.Colorize.class, RestoreCommands.Denoise.class, RestoreCommands.Edit.class, LikelihoodCommands.Likelihood.class, LikelihoodCommands.Interpolate.class,
+		CommandLine.HelpCommand.class })
 public final class Main implements Runnable {
 
 	/** Longest error line printed: a safety net for messages that repeat too much of the input. */

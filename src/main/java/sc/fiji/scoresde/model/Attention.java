@@ -48,12 +48,17 @@ final class Attention {
 		final NDArray q = toHeads(toQ.forward(tokens), b, seq);
 		final NDArray k = toHeads(toK.forward(tokens), b, seq);
 		final NDArray v = toHeads(toV.forward(tokens), b, seq);
-		final NDArray probs = OpStats.time("attention", () -> Scalars.mul(q.matMul(k.transpose(0, 2, 1)), scale).softmax(-1));
-		OpStats.addFlops(4L * b * heads * seq * seq * headDim);
-		final NDArray attended = OpStats.time("attention", () -> probs.matMul(v)).reshape(b, heads, seq, headDim).transpose(0, 2, 1, 3).reshape(b, seq,
-			c);
+		final boolean observed = OpHook.on();
+		final NDArray probs = observed ? OpHook.run("attention", () -> probabilities(q, k)) : probabilities(q, k);
+		if (observed) OpHook.flops(4L * b * heads * seq * seq * headDim);
+		final NDArray product = observed ? OpHook.run("attention", () -> probs.matMul(v)) : probs.matMul(v);
+		final NDArray attended = product.reshape(b, heads, seq, headDim).transpose(0, 2, 1, 3).reshape(b, seq, c);
 		final NDArray out = toOut.forward(attended).transpose(0, 2, 1).reshape(b, c, h, w);
 		return Nn.div(Nn.add(out, x), rescaleOutputFactor);
+	}
+
+	private NDArray probabilities(final NDArray q, final NDArray k) {
+		return Scalars.mul(q.matMul(k.transpose(0, 2, 1)), scale).softmax(-1);
 	}
 
 	/** (B, S, heads·d) → (B·heads, S, d), diffusers' head_to_batch_dim. */

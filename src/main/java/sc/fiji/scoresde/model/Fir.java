@@ -32,7 +32,7 @@ final class Fir {
 	}
 
 	NDArray up(final NDArray x) {
-		return OpStats.time("fir", () -> upsample(x));
+		return OpHook.on() ? OpHook.run("fir", () -> upsample(x)) : upsample(x);
 	}
 
 	private NDArray upsample(final NDArray x) {
@@ -42,19 +42,19 @@ final class Fir {
 		// outputs per group (groups = c, 4c outputs) is computed wrongly by libtorch 2.7.1's oneDNN on AVX-512 CPUs
 		// (UNetParityTest: up_blocks.1 off by 3.8 on an AMD EPYC with avx512f; right with ONEDNN_MAX_CPU_ISA=AVX2).
 		final NDArray phases = Nn.conv2d(x.reshape(n * c, 1, h, w), upKernel(), null, 1, 1, 1);
-		OpStats.addFlops(2L * phases.getShape().size() * 4);
+		if (OpHook.on()) OpHook.flops(2L * phases.getShape().size() * 4);
 		// (n·c, 4, h, w) with phase (a, b) at channel 2a + b → output pixel (2y + a, 2x + b)
 		return phases.reshape(n, c, 2, 2, h, w).transpose(0, 1, 4, 2, 5, 3).reshape(n, c, 2 * h, 2 * w);
 	}
 
 	NDArray down(final NDArray x) {
-		return OpStats.time("fir", () -> downsample(x));
+		return OpHook.on() ? OpHook.run("fir", () -> downsample(x)) : downsample(x);
 	}
 
 	private NDArray downsample(final NDArray x) {
 		final long c = x.getShape().get(1);
 		final NDArray out = Nn.conv2d(x, downKernel(c), null, 2, 1, (int) c);
-		OpStats.addFlops(2L * out.getShape().size() * 16);
+		if (OpHook.on()) OpHook.flops(2L * out.getShape().size() * 16);
 		return out;
 	}
 

@@ -24,7 +24,11 @@ final class Nn {
 	}
 
 	static NDArray silu(final NDArray x) {
-		return OpStats.time("silu", () -> mul(Activation.sigmoid(x), x));
+		return OpHook.on() ? OpHook.run("silu", () -> sigmoidTimes(x)) : sigmoidTimes(x);
+	}
+
+	private static NDArray sigmoidTimes(final NDArray x) {
+		return mul(Activation.sigmoid(x), x);
 	}
 
 	// In-place updates of an array the caller owns save a full-size allocation each. While autograd records
@@ -136,11 +140,15 @@ final class Nn {
 		}
 
 		NDArray forward(final NDArray x) {
-			final NDArray out = OpStats.time("conv2d", () -> conv2d(x, weight.get(), bias == null ? null : bias.get(),
-				stride, padding, 1));
+			if (!OpHook.on()) return apply(x);
+			final NDArray out = OpHook.run("conv2d", () -> apply(x));
 			final Shape w = weight.shape();
-			OpStats.addFlops(2L * out.getShape().size() * w.get(1) * w.get(2) * w.get(3));
+			OpHook.flops(2L * out.getShape().size() * w.get(1) * w.get(2) * w.get(3));
 			return out;
+		}
+
+		private NDArray apply(final NDArray x) {
+			return conv2d(x, weight.get(), bias == null ? null : bias.get(), stride, padding, 1);
 		}
 	}
 
@@ -156,10 +164,14 @@ final class Nn {
 		}
 
 		NDArray forward(final NDArray x) {
-			final NDArray out = OpStats.time("linear", () -> Linear.linear(x, weight.get(), bias.get())
-				.singletonOrThrow());
-			OpStats.addFlops(2L * out.getShape().size() * weight.shape().get(1));
+			if (!OpHook.on()) return apply(x);
+			final NDArray out = OpHook.run("linear", () -> apply(x));
+			OpHook.flops(2L * out.getShape().size() * weight.shape().get(1));
 			return out;
+		}
+
+		private NDArray apply(final NDArray x) {
+			return Linear.linear(x, weight.get(), bias.get()).singletonOrThrow();
 		}
 	}
 
@@ -195,7 +207,7 @@ final class Nn {
 		}
 
 		NDArray forward(final NDArray x) {
-			return OpStats.time("groupnorm", () -> normalize(x));
+			return OpHook.on() ? OpHook.run("groupnorm", () -> normalize(x)) : normalize(x);
 		}
 
 		private NDArray normalize(final NDArray x) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ class LikelihoodCommandsTest {
 	}
 
 	@Test
+	@Tag("heavy") // two likelihood runs at rtol 1e-3: minutes on a 2-core CPU; runs with -Pheavy (.ci/run)
 	void likelihoodPrintsALinePerImageAndWritesTheCsv(@TempDir final Path dir) throws Exception {
 		final Path in = dir.resolve("two.npy"), csv = dir.resolve("t.csv");
 		NpyWriter.writeFloat32(in, shapes(2), 2, 28, 28);

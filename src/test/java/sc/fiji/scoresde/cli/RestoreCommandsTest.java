@@ -97,17 +97,6 @@ class RestoreCommandsTest {
 	}
 
 	@Test
-	void benchInpaintingPrintsEveryTaskWithItsFloor() {
-		final GenerateCommandTest.Result r = GenerateCommandTest.run("bench-inpainting", "--samples", "200", "--budget",
-			"16");
-		assertEquals(0, r.code, r.err);
-		for (final String task : new String[] { "inpaint", "colorize", "denoise", "edit" })
-			assertTrue(r.out.matches("(?s).*\\n" + task + " +floor .*"), r.out);
-		assertTrue(r.out.contains("pc+resample3"), r.out);
-		assertTrue(r.out.contains("max |Tweedie mean − exact posterior mean|"), r.out);
-	}
-
-	@Test
 	void npyInputIsTakenAsItIsAndDamagedNpyIsRefused() throws Exception {
 		final float[] noisy = new float[28 * 28];
 		final java.util.Random r = new java.util.Random(1);

@@ -139,39 +139,6 @@ class TrainCommandTest {
 	}
 
 	@Test
-	void benchQualityPrintsTheDenoiserTableAndOneFrechetRowPerRun(@TempDir final Path dir) throws Exception {
-		final Path train = dir.resolve("train-images-idx3-ubyte"), test = dir.resolve("t10k-images-idx3-ubyte");
-		final Path model = barsAndABarelyTrainedModel(dir);
-		final GenerateCommandTest.Result r = GenerateCommandTest.run("bench-quality", "--model", model.toString(),
-			"--train", train.toString(), "--test", test.toString(), "--count", "40", "--components", "4",
-			"--denoiser-images", "32", "--runs", "heun:2,em:3,ode:1e-1", "--plot", dir.resolve("q.png").toString());
-		assertEquals(0, r.code, r.err);
-		final java.util.Map<String, double[]> rows = new java.util.HashMap<>();
-		int sigmas = 0;
-		for (final String line : r.out.split("\n")) {
-			final String[] f = line.trim().split("\\s+");
-			if (f.length == 4 && f[0].matches("[0-9.]+")) {
-				sigmas++;
-				// the ratio column is model error ÷ mean-guess error
-				assertEquals(Double.parseDouble(f[1]) / Double.parseDouble(f[2]), Double.parseDouble(f[3]), 0.01, line);
-			}
-			if (f.length == 4 && f[0].contains(":")) rows.put(f[0], new double[] { Double.parseDouble(f[1]), Double
-				.parseDouble(f[2]) });
-		}
-		assertEquals(9, sigmas, r.out);
-		assertEquals(java.util.Set.of("heun:2", "em:3", "ode:1e-1"), rows.keySet(), r.out);
-		assertEquals(3, rows.get("heun:2")[0], 0, "heun with 2 steps makes 3 calls");
-		assertEquals(3, rows.get("em:3")[0], 0);
-		assertTrue(rows.get("ode:1e-1")[0] > 1, r.out);
-		assertTrue(Files.size(dir.resolve("q.png")) > 0);
-
-		final GenerateCommandTest.Result bad = GenerateCommandTest.run("bench-quality", "--model", model.toString(),
-			"--test", test.toString(), "--runs", "heun");
-		assertEquals(1, bad.code);
-		assertTrue(bad.err.contains("--runs entry 'heun'"), bad.err);
-	}
-
-	@Test
 	void badDataIsReportedByName(@TempDir final Path dir) throws Exception {
 		final GenerateCommandTest.Result missing = GenerateCommandTest.run("train", "--data", dir.resolve("nope")
 			.toString(), "--output", dir.resolve("o").toString(), "--quiet");

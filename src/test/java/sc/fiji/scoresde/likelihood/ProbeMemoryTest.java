@@ -32,6 +32,7 @@ import sc.fiji.scoresde.sampling.VeSde;
  * growth here. Own JVM, so that no earlier test's arrays are still being freed.
  */
 @Tag("own-jvm")
+@Tag("heavy") // minutes on a 2-core CPU: runs with -Pheavy (.ci/run), not in the default mvn verify
 class ProbeMemoryTest {
 
 	private static final int KEPT = 20, CALLS = 300;

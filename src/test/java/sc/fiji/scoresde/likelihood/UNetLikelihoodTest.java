@@ -14,6 +14,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import sc.fiji.scoresde.Fixtures;
@@ -26,6 +27,7 @@ import sc.fiji.scoresde.sampling.VeSde;
  * The probability flow on a real network (the ncsnpp-tiny fixture, 3×32×32): divergence parity and latent codes; the
  * memory of many probe calls is {@link ProbeMemoryTest}'s (own JVM).
  */
+@Tag("heavy") // minutes on a 2-core CPU: runs with -Pheavy (.ci/run), not in the default mvn verify
 class UNetLikelihoodTest {
 
 	private static LoadedModel model;

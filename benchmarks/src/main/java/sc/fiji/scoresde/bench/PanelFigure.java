@@ -1,4 +1,4 @@
-package sc.fiji.scoresde.io;
+package sc.fiji.scoresde.bench;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import javax.imageio.ImageIO;
+
+import sc.fiji.scoresde.io.AtomicFiles;
 
 /**
  * A figure of grey or colour panels in rows and labelled columns (for the README's before/after pictures): every

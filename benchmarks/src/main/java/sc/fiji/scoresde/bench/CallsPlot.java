@@ -1,4 +1,4 @@
-package sc.fiji.scoresde.cli;
+package sc.fiji.scoresde.bench;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

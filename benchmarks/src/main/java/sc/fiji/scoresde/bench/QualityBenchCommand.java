@@ -1,4 +1,4 @@
-package sc.fiji.scoresde.cli;
+package sc.fiji.scoresde.bench;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import sc.fiji.scoresde.eval.DenoiserError;
 import sc.fiji.scoresde.eval.FrechetEvaluation;
 import sc.fiji.scoresde.eval.ModelSamples;
 import sc.fiji.scoresde.runtime.DefaultModel;
@@ -21,6 +20,7 @@ import sc.fiji.scoresde.generate.GenerationRequest;
 import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.runtime.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
+import sc.fiji.scoresde.model.UNet2DConfig;
 import sc.fiji.scoresde.sampling.SchedulerConfig;
 import sc.fiji.scoresde.train.ImageSources;
 import sc.fiji.scoresde.train.TrainingImages;
@@ -98,7 +98,7 @@ final class QualityBenchCommand implements Callable<Integer> {
 		try (LoadedModel loaded = LoadedModel.load(modelPath, DeviceChoice.parse(device).resolve(err::println),
 			err::println))
 		{
-			EvaluateCommand.checkShape(loaded, testSet);
+			checkShape(loaded, testSet);
 			final SchedulerConfig sc = loaded.schedulerConfig();
 			final int n = Math.min(denoiserImages, testSet.count());
 			final TrainingImages.Image first = testSet.images().get(0);
@@ -166,5 +166,14 @@ final class QualityBenchCommand implements Callable<Integer> {
 				"ode:tolerance" + (e.getMessage() != null ? " (" + e.getMessage() + ")" : ""), e);
 		}
 		return r;
+	}
+
+	/** The model must make images of the test set's shape. */
+	private static void checkShape(final LoadedModel loaded, final TrainingImages data) {
+		final UNet2DConfig m = loaded.unet().config();
+		final TrainingImages.Image first = data.images().get(0);
+		if (m.inChannels != data.channels || m.height() != first.height || m.width() != first.width)
+			throw new IllegalArgumentException("the model makes " + m.inChannels + "×" + m.height() + "×" + m.width() +
+				" images, the test set has " + data.channels + "×" + first.height + "×" + first.width);
 	}
 }

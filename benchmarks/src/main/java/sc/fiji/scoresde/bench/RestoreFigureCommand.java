@@ -1,4 +1,4 @@
-package sc.fiji.scoresde.cli;
+package sc.fiji.scoresde.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,6 @@ import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.runtime.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
-import sc.fiji.scoresde.io.PanelFigure;
 import sc.fiji.scoresde.restore.Restoration;
 import sc.fiji.scoresde.restore.RestorationService;
 import sc.fiji.scoresde.train.ImageSources;
@@ -146,7 +145,7 @@ final class RestoreFigureCommand implements Callable<Integer> {
 		final int h, final int w, final float[] regenerate, final GenerationService.Hooks hooks) throws Exception
 	{
 		q.validate();
-		hooks.progress = new ProgressBar(err);
+		hooks.progress = new CallsProgress(err);
 		final GeneratedImages g = RestorationService.run(loaded, q, input, n, h, w, regenerate, hooks);
 		return FrechetEvaluation.planar(g.nhwc, g.batch, g.height, g.width, g.channels);
 	}

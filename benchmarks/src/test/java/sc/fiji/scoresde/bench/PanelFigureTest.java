@@ -1,4 +1,4 @@
-package sc.fiji.scoresde.io;
+package sc.fiji.scoresde.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

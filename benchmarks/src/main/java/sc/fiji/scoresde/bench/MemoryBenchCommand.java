@@ -1,4 +1,4 @@
-package sc.fiji.scoresde.cli;
+package sc.fiji.scoresde.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

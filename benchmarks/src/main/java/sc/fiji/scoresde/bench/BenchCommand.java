@@ -1,4 +1,4 @@
-package sc.fiji.scoresde.cli;
+package sc.fiji.scoresde.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -23,7 +23,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import sc.fiji.scoresde.runtime.DefaultModel;
 import sc.fiji.scoresde.runtime.Engines;
 import sc.fiji.scoresde.weights.PipelineFolder;
-import sc.fiji.scoresde.model.OpStats;
 import sc.fiji.scoresde.model.RandomWeights;
 import sc.fiji.scoresde.model.UNet2DConfig;
 import sc.fiji.scoresde.model.UNet2DModel;
@@ -108,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
 	}
 
 	static UNet2DConfig config(final String resource) throws Exception {
-		try (InputStream in = BenchCommand.class.getResourceAsStream("/sc/fiji/scoresde/configs/" + resource)) {
+		try (InputStream in = BenchCommand.class.getResourceAsStream("/sc/fiji/scoresde/bench/configs/" + resource)) {
 			if (in == null) throw new IOException("missing bundled config " + resource);
 			return UNet2DConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
 		}

@@ -1,4 +1,4 @@
-package sc.fiji.scoresde.cli;
+package sc.fiji.scoresde.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

@@ -1,0 +1,90 @@
+package sc.fiji.scoresde.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import sc.fiji.scoresde.cli.TrainCommandTestAccess;
+import sc.fiji.scoresde.model.UNet2DConfig;
+import sc.fiji.scoresde.sampling.SamplerOptions;
+
+/** Short runs of the benchmarks whose printouts the README quotes. */
+class BenchCommandsTest {
+
+	@Test
+	void bundledArchitecturesParse() throws Exception {
+		final UNet2DConfig celebahq = BenchCommand.config("ncsnpp-celebahq-256.json");
+		assertEquals(256, celebahq.height());
+		assertEquals(64, BenchCommand.config("ncsnpp-64.json").height());
+	}
+
+	@Test
+	void benchSamplersPrintsOneRowPerSamplerAndTheExactSampleFloor() {
+		final BenchRun r = BenchRun.of("bench-samplers", "--samples", "20", "--budgets", "10");
+		assertEquals(0, r.code, r.err);
+		assertTrue(r.out.contains("\nexact-samples "), r.out);
+		for (final String name : SamplerOptions.NAMES)
+			assertTrue(r.out.matches("(?s).*\\n" + name + " +(steps|tol) .*"), name + " missing:\n" + r.out);
+	}
+
+	@Test
+	void benchInpaintingPrintsEveryTaskWithItsFloor() {
+		final BenchRun r = BenchRun.of("bench-inpainting", "--samples", "200", "--budget", "16");
+		assertEquals(0, r.code, r.err);
+		for (final String task : new String[] { "inpaint", "colorize", "denoise", "edit" })
+			assertTrue(r.out.matches("(?s).*\\n" + task + " +floor .*"), r.out);
+		assertTrue(r.out.contains("pc+resample3"), r.out);
+		assertTrue(r.out.contains("max |Tweedie mean − exact posterior mean|"), r.out);
+	}
+
+	@Test
+	void benchQualityPrintsTheDenoiserTableAndOneFrechetRowPerRun(@TempDir final Path dir) throws Exception {
+		final Path train = TrainCommandTestAccess.barsIdx(dir.resolve("train-images-idx3-ubyte"), 200, 1);
+		final Path test = TrainCommandTestAccess.barsIdx(dir.resolve("t10k-images-idx3-ubyte"), 300, 2);
+		final Path architecture = dir.resolve("tiny-train.json");
+		try (InputStream in = BenchCommandsTest.class.getResourceAsStream("/configs/tiny-train/config.json")) {
+			Files.copy(in, architecture);
+		}
+		final Path model = dir.resolve("model");
+		assertEquals(0, sc.fiji.scoresde.cli.Main.run(new java.io.PrintWriter(new java.io.StringWriter()),
+			new java.io.PrintWriter(new java.io.StringWriter()), "train", "--data", train.toString(), "--output", model
+				.toString(), "--architecture", architecture.toString(), "--steps", "2", "--batch", "4", "--quiet"));
+
+		final BenchRun r = BenchRun.of("bench-quality", "--model", model.toString(), "--train", train.toString(),
+			"--test", test.toString(), "--count", "40", "--components", "4", "--denoiser-images", "32", "--runs",
+			"heun:2,em:3,ode:1e-1", "--plot", dir.resolve("q.png").toString());
+		assertEquals(0, r.code, r.err);
+		final Map<String, double[]> rows = new HashMap<>();
+		int sigmas = 0;
+		for (final String line : r.out.split("\n")) {
+			final String[] f = line.trim().split("\\s+");
+			if (f.length == 4 && f[0].matches("[0-9.]+")) {
+				sigmas++;
+				// the ratio column is model error ÷ mean-guess error
+				assertEquals(Double.parseDouble(f[1]) / Double.parseDouble(f[2]), Double.parseDouble(f[3]), 0.01, line);
+			}
+			if (f.length == 4 && f[0].contains(":")) rows.put(f[0], new double[] { Double.parseDouble(f[1]), Double
+				.parseDouble(f[2]) });
+		}
+		assertEquals(9, sigmas, r.out);
+		assertEquals(Set.of("heun:2", "em:3", "ode:1e-1"), rows.keySet(), r.out);
+		assertEquals(3, rows.get("heun:2")[0], 0, "heun with 2 steps makes 3 calls");
+		assertEquals(3, rows.get("em:3")[0], 0);
+		assertTrue(rows.get("ode:1e-1")[0] > 1, r.out);
+		assertTrue(Files.size(dir.resolve("q.png")) > 0);
+
+		final BenchRun bad = BenchRun.of("bench-quality", "--model", model.toString(), "--test", test.toString(),
+			"--runs", "heun");
+		assertEquals(1, bad.code);
+		assertTrue(bad.err.contains("--runs entry 'heun'"), bad.err);
+	}
+}
