@@ -115,8 +115,8 @@ public final class EngineThreadBench {
 	private static GenerationRequest request(final int steps) {
 		final GenerationRequest r = new GenerationRequest();
 		r.batch = 8;
-		r.steps = steps;
-		r.seed = 1;
+		r.sampler.steps = steps;
+		r.seed = 1L;
 		return r;
 	}
 

@@ -175,10 +175,10 @@ public final class ThreadPolicyBench {
 		final LoadedModel model = EngineThread.call(() -> LoadedModel.load(path, Device.cpu(), line -> {}));
 		final GenerationRequest request = new GenerationRequest();
 		request.batch = batch;
-		request.seed = 1;
-		request.steps = 1;
+		request.seed = 1L;
+		request.sampler.steps = 1;
 		EngineThread.call(() -> GenerationService.generate(model, request, new GenerationService.Hooks()));
-		request.steps = steps;
+		request.sampler.steps = steps;
 		final long t0 = System.nanoTime();
 		final GeneratedImages images = EngineThread.call(() -> GenerationService.generate(model, request,
 			new GenerationService.Hooks()));
