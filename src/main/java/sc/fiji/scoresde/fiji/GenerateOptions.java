@@ -44,7 +44,8 @@ public final class GenerateOptions {
 	/** empty: the bundled Fashion-MNIST demo model */
 	public String model = "";
 	public int images = 1;
-	public int steps = sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_STEPS;
+	/** −1: the model folder's recommendation (the bundled model's: 200), else diffusers' 2000 */
+	public int steps = -1;
 	/** −1: pick one */
 	public long seed = -1;
 	/** ≤ 0 … −1: the scheduler config's */
@@ -63,8 +64,8 @@ public final class GenerateOptions {
 	/** Checks every option; the message names the option, the value and what is allowed. */
 	public void validate() {
 		if (images < 1 || images > MAX_IMAGES) throw bad(KEY_IMAGES, images, "between 1 and " + MAX_IMAGES);
-		if (steps < 1 || steps > SchedulerConfig.MAX_STEPS) throw bad(KEY_STEPS, steps, "between 1 and " +
-			SchedulerConfig.MAX_STEPS);
+		if (steps != -1 && (steps < 1 || steps > SchedulerConfig.MAX_STEPS)) throw bad(KEY_STEPS, steps,
+			"-1 (the model's recommendation) or between 1 and " + SchedulerConfig.MAX_STEPS);
 		if (seed < -1 || seed > sc.fiji.scoresde.sampling.TorchNoise.MAX_SEED) throw bad(KEY_SEED, seed,
 			"-1 (pick one) or between 0 and " + sc.fiji.scoresde.sampling.TorchNoise.MAX_SEED);
 		if (!(snr == -1 || (snr >= 0 && snr <= SchedulerConfig.MAX_SNR))) throw bad(KEY_SNR, snr,
@@ -114,7 +115,7 @@ public final class GenerateOptions {
 		final GenerationRequest r = new GenerationRequest();
 		r.batch = images;
 		r.seed = GenerationRequest.optionalSeed(seed);
-		r.sampler.steps = steps;
+		r.sampler.steps = steps == -1 ? null : steps;
 		r.sampler.snr = snr == -1 ? null : snr;
 		r.sampler.correctSteps = correctors == -1 ? null : correctors;
 		r.sampler.name = sampler;

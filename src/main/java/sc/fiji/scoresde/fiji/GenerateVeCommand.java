@@ -51,8 +51,9 @@ public class GenerateVeCommand extends DynamicCommand {
 	@Parameter(label = "Number of images", min = "1", max = "" + GenerateOptions.MAX_IMAGES)
 	private int images = 1;
 
-	@Parameter(label = "Steps (predictor steps)", min = "1", max = "" + SchedulerConfig.MAX_STEPS)
-	private int steps = SamplerOptions.DEFAULT_STEPS;
+	@Parameter(label = "Steps (predictor steps; -1: the model's recommendation)", min = "-1", max = "" +
+		SchedulerConfig.MAX_STEPS)
+	private int steps = -1;
 
 	@Parameter(label = "Seed (-1: pick one)", persist = false)
 	private long seed = -1;

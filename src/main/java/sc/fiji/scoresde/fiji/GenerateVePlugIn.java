@@ -43,7 +43,7 @@ public class GenerateVePlugIn implements PlugIn {
 		gd.addChoice("Checkpoint (or use the model field)", GenerateOptions.checkpointChoices(),
 			GenerateOptions.NO_CHECKPOINT);
 		gd.addNumericField("Images", last.images, 0);
-		gd.addNumericField("Steps", last.steps, 0);
+		gd.addNumericField("Steps (-1: the model's recommended)", last.steps, 0);
 		gd.addNumericField("Seed (-1: pick one)", -1, 0);
 		gd.addNumericField("SNR (-1: the model's)", last.snr, 3);
 		gd.addNumericField("Correctors (steps per step; -1: the model's)", last.correctors, 0);

@@ -176,7 +176,7 @@ class GenerateVeCommandTest {
 		assertEquals(java.util.Arrays.asList(GenerateOptions.checkpointChoices()), module.getInfo().getInput(
 			"checkpoint", String.class).getChoices());
 		final GenerateVeCommand fresh = GenerateVeCommand.create(context);
-		assertEquals(sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_STEPS, fresh.options().steps);
+		assertEquals(-1, fresh.options().steps, "steps not given: the model folder's recommendation");
 		assertEquals(sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_NAME, fresh.options().sampler);
 		final InpaintVeCommand inpaint = RestoreVeCommand.runAndWait(context, InpaintVeCommand.class, java.util.Map.of(
 			"image", net.imglib2.img.array.ArrayImgs.unsignedBytes(32, 32), "rect", "1,1,2,2", "steps", 0));
