@@ -89,12 +89,15 @@ class LikelihoodVeCommandTest {
 		final LikelihoodService.Request request = new LikelihoodService.Request();
 		request.seed = 4L;
 		request.tolerance = 1e-2;
-		try (LoadedModel m = LoadedModel.load(Paths.get(RestoreVeCommandTest.tiny()), Device.cpu(), w -> {})) {
-			final List<UserImage> images = ImgInput.toUserImages((Img<?>) in.get("images"), "x", true);
-			final LikelihoodService.Result core = LikelihoodService.likelihood(m, request, LikelihoodService.inputs(m,
-				images), 32, 32, new GenerationService.Hooks());
-			assertArrayEquals(core.bitsPerDim, r.bitsPerDim, 1e-9, "the command runs the core with its inputs");
-		}
+		// on the engine thread, as every front end runs the core (its grad mode and thread settings are the runs')
+		final LikelihoodService.Result core = sc.fiji.scoresde.runtime.EngineThread.call(() -> {
+			try (LoadedModel m = LoadedModel.load(Paths.get(RestoreVeCommandTest.tiny()), Device.cpu(), w -> {})) {
+				final List<UserImage> images = ImgInput.toUserImages((Img<?>) in.get("images"), "x", true);
+				return LikelihoodService.likelihood(m, request, LikelihoodService.inputs(m, images), 32, 32,
+					new GenerationService.Hooks());
+			}
+		});
+		assertArrayEquals(core.bitsPerDim, r.bitsPerDim, 1e-9, "the command runs the core with its inputs");
 	}
 
 	@Test
