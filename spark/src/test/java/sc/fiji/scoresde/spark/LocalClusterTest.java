@@ -41,7 +41,7 @@ class LocalClusterTest {
 		final LoadedModel solo = LoadedModel.load(DefaultModel.extract(), Device.cpu(), line -> {});
 		final SparkConf conf = new SparkConf().setMaster("local-cluster[2,1,1536]").setAppName("score-sde cluster test")
 			.set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.executor.extraClassPath",
-				classPath).set("spark.executor.extraJavaOptions", "-Dai.djl.offline=true").set(
+				classPath).set("spark.executor.extraJavaOptions", "-Dai.djl.offline=true -Dscoresde.threads=2").set(
 					"spark.executorEnv.OMP_NUM_THREADS", Integer.toString(JniUtils.getNumThreads()));
 		final Set<String> executors = ConcurrentHashMap.newKeySet();
 		final GenerationPlan plan = new GenerationPlan();
