@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /** Benchmarks with their own argument parsing, run as subcommands of score-sde-bench. */
 final class PassThroughCommands {
@@ -17,7 +17,7 @@ final class PassThroughCommands {
 		"Options: --rounds N (1), --steps28 N (10), --steps64 N (5), --limit SECONDS" })
 	static final class Threads implements Callable<Integer> {
 
-		@Parameters(arity = "0..*", paramLabel = "OPTION")
+		@Unmatched
 		List<String> args = new ArrayList<>();
 
 		@Override
@@ -33,7 +33,7 @@ final class PassThroughCommands {
 		"Options: --mode engine|direct (engine: the plugin's engine thread; direct: each caller's own thread), --steps N" })
 	static final class EngineThread implements Callable<Integer> {
 
-		@Parameters(arity = "0..*", paramLabel = "OPTION")
+		@Unmatched
 		List<String> args = new ArrayList<>();
 
 		@Override

@@ -193,7 +193,7 @@ public final class ThreadPolicyBench {
 	/** The 64² NCSN++ architecture (ncsnpp-64.json) with channels 32-64-64-64 and random weights, in a temp folder. */
 	private static Path randomNcsnpp64() throws Exception {
 		final String json;
-		try (InputStream in = ThreadPolicyBench.class.getResourceAsStream("/sc/fiji/scoresde/configs/ncsnpp-64.json")) {
+		try (InputStream in = ThreadPolicyBench.class.getResourceAsStream("/sc/fiji/scoresde/bench/configs/ncsnpp-64.json")) {
 			json = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("[64, 128, 128, 128]",
 				"[32, 64, 64, 64]");
 		}
