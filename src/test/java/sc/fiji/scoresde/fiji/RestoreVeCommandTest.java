@@ -36,17 +36,6 @@ import sc.fiji.scoresde.restore.RestorationService;
 /** Inpaint, Colorize, Denoise and Guided synthesis (VE) as SciJava commands, headless, on the ncsnpp-tiny fixture. */
 class RestoreVeCommandTest {
 
-	/** Bit-identical comparisons need one libtorch thread count; ThreadPolicy's automatic count follows the load. */
-	@org.junit.jupiter.api.BeforeAll
-	static void pinThreads() {
-		System.setProperty(sc.fiji.scoresde.runtime.ThreadPolicy.PROPERTY, "1");
-	}
-
-	@org.junit.jupiter.api.AfterAll
-	static void unpinThreads() {
-		System.clearProperty(sc.fiji.scoresde.runtime.ThreadPolicy.PROPERTY);
-	}
-
 	static Context context;
 
 	@BeforeAll

@@ -34,17 +34,6 @@ import sc.fiji.scoresde.sampling.ScoreModel;
 /** Parallel runs, out-of-memory retries, refusal of impossible requests, devices, atomic outputs. */
 class ReliabilityTest {
 
-	/** Bit-identical comparisons need one libtorch thread count; ThreadPolicy's automatic count follows the load. */
-	@org.junit.jupiter.api.BeforeAll
-	static void pinThreads() {
-		System.setProperty(sc.fiji.scoresde.runtime.ThreadPolicy.PROPERTY, "1");
-	}
-
-	@org.junit.jupiter.api.AfterAll
-	static void unpinThreads() {
-		System.clearProperty(sc.fiji.scoresde.runtime.ThreadPolicy.PROPERTY);
-	}
-
 	static LoadedModel tiny() throws IOException {
 		return LoadedModel.load(Fixtures.dir("ncsnpp-tiny").resolve("pipeline"), Device.cpu(), w -> {});
 	}
