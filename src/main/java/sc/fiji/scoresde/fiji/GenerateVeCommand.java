@@ -40,45 +40,51 @@ import sc.fiji.scoresde.sampling.SchedulerConfig;
 	description = "Generate images with a Score SDE (VE) diffusers pipeline")
 public class GenerateVeCommand extends DynamicCommand {
 
+	// No input persists: scripts and headless --run get the defaults for what they leave out, never the values of an
+	// earlier run (the menu entry remembers its dialog's values itself, fiji/LastValues).
+
 	@Parameter(label = "Model (pipeline folder, UNet folder or weights file; empty: bundled Fashion-MNIST model)",
-		required = false)
+		required = false, persist = false)
 	private String model = "";
 
 	/** choices: {@link GenerateOptions#checkpointChoices()}, set by {@link #initChoices()} */
 	@Parameter(label = "Or a published checkpoint (downloaded once into the Hugging Face cache)", persist = false)
 	private String checkpoint = GenerateOptions.NO_CHECKPOINT;
 
-	@Parameter(label = "Number of images", min = "1", max = "" + GenerateOptions.MAX_IMAGES)
+	@Parameter(label = "Number of images", min = "1", max = "" + GenerateOptions.MAX_IMAGES, persist = false)
 	private int images = 1;
 
 	@Parameter(label = "Steps (predictor steps; -1: the model's recommendation)", min = "-1", max = "" +
-		SchedulerConfig.MAX_STEPS)
+		SchedulerConfig.MAX_STEPS, persist = false)
 	private int steps = -1;
 
 	@Parameter(label = "Seed (-1: pick one)", persist = false)
 	private long seed = -1;
 
-	@Parameter(label = "SNR (-1: the model's)")
+	@Parameter(label = "SNR (-1: the model's)", persist = false)
 	private double snr = -1;
 
-	@Parameter(label = "Corrector steps (-1: the model's)", min = "-1", max = "" + SchedulerConfig.MAX_CORRECT_STEPS)
+	@Parameter(label = "Corrector steps (-1: the model's)", min = "-1", max = "" + SchedulerConfig.MAX_CORRECT_STEPS,
+		persist = false)
 	private int correctors = -1;
 
-	@Parameter(label = "Device", choices = { DeviceChoice.AUTO_NAME, DeviceChoice.CPU_NAME, DeviceChoice.GPU_NAME })
+	@Parameter(label = "Device", choices = { DeviceChoice.AUTO_NAME, DeviceChoice.CPU_NAME, DeviceChoice.GPU_NAME },
+		persist = false)
 	private String device = DeviceChoice.AUTO_NAME;
 
-	@Parameter(label = "Output", choices = { GenerateOptions.OUTPUT_RGB, GenerateOptions.OUTPUT_FLOAT })
+	@Parameter(label = "Output", choices = { GenerateOptions.OUTPUT_RGB, GenerateOptions.OUTPUT_FLOAT }, persist = false)
 	private String output = GenerateOptions.OUTPUT_RGB;
 
 	/** choices: {@link SamplerOptions#NAMES}, set by {@link #initChoices()} */
 	@Parameter(label = "Sampler",
-		description = "pc: diffusers' predictor-corrector loop; ode: probability flow (adaptive); heun: Karras et al.")
+		description = "pc: diffusers' predictor-corrector loop; ode: probability flow (adaptive); heun: Karras et al.",
+		persist = false)
 	private String sampler = SamplerOptions.DEFAULT_NAME;
 
-	@Parameter(label = "ODE tolerance (ode sampler)")
+	@Parameter(label = "ODE tolerance (ode sampler)", persist = false)
 	private double tolerance = Double.parseDouble(SamplerOptions.DEFAULT_ODE_TOLERANCE);
 
-	@Parameter(label = "Churn (heun sampler)", min = "0")
+	@Parameter(label = "Churn (heun sampler)", min = "0", persist = false)
 	private double churn = 0;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Score SDE VE")

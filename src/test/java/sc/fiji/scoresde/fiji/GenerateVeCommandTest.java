@@ -75,6 +75,17 @@ class GenerateVeCommandTest {
 		return out;
 	}
 
+	/** A script's or --run's left-out input gets the default, not the value of an earlier run in this JVM or before. */
+	@Test
+	void inputsLeftOutTakeTheDefaultsNotAnEarlierRunsValues() throws Exception {
+		run(inputs("output", GenerateOptions.OUTPUT_FLOAT, "steps", 1, "images", 1));
+		final Map<String, Object> later = inputs("steps", 1, "images", 1);
+		later.remove("output");
+		final GenerateVeCommand c = run(later);
+		assertEquals(net.imglib2.type.numeric.integer.UnsignedByteType.class, ((net.imglib2.img.Img<?>) c.result())
+			.firstElement().getClass(), "8-bit, the default output, after a float run");
+	}
+
 	@Test
 	void outputIsAnXyCnStackEqualToTheCoreGenerator() throws Exception {
 		final GenerateVeCommand module = run(inputs());
