@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 	subcommands = { BenchCommand.class, SamplerBenchCommand.class, QualityBenchCommand.class,
 		PosteriorBenchCommand.class, RestoreBenchCommand.class, RestoreFigureCommand.class, MemoryBenchCommand.class,
 		ReleaseBenchCommand.class, ScalingBenchCommand.class, PassThroughCommands.Threads.class,
-		PassThroughCommands.EngineThread.class, CommandLine.HelpCommand.class })
+		PassThroughCommands.EngineThread.class, SmcBenchCommand.class, CommandLine.HelpCommand.class })
 public final class Main implements Runnable {
 
 	/** Set (to anything) to print the stack trace of an error after its one line. */
