@@ -2,7 +2,6 @@ package sc.fiji.scoresde.cli;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Supplier;
 
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -11,9 +10,8 @@ import sc.fiji.scoresde.errors.Echo;
 import sc.fiji.scoresde.errors.InvalidOptionException;
 
 /**
- * Usage errors (exit 2): the core's checks of values that on the command line are options only
- * ({@code request.validate()}, {@code DeviceChoice.parse}), whichever exception they use, and the sentence for what
- * picocli refuses, with a suggestion for a mistyped option or command.
+ * The sentence for what picocli refuses (a usage error, exit 2), with a suggestion for a mistyped option or command.
+ * The core's own checks throw {@link InvalidOptionException} themselves.
  */
 final class UsageErrors {
 
@@ -72,30 +70,5 @@ final class UsageErrors {
 					d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
 			}
 		return d[a.length()][b.length()];
-	}
-
-	/** Runs a check of option values; its IllegalArgumentException becomes an InvalidOptionException. */
-	static void check(final Runnable check) {
-		parse(() -> {
-			check.run();
-			return null;
-		});
-	}
-
-	/** Parses an option value; its IllegalArgumentException becomes an InvalidOptionException. */
-	static <T> T parse(final Supplier<T> parse) {
-		try {
-			return parse.get();
-		}
-		catch (final InvalidOptionException e) {
-			throw e;
-		}
-		catch (final NumberFormatException e) {
-			// its text ("For input string: ...") is not written for users; no option check should let one out
-			throw new InvalidOptionException("an option value is not a number");
-		}
-		catch (final IllegalArgumentException e) {
-			throw new InvalidOptionException(e.getMessage());
-		}
 	}
 }
