@@ -17,7 +17,7 @@ import sc.fiji.scoresde.errors.InvalidOptionException;
 /** {@code score-sde}: generation and model inspection from the command line, for scripts, CI and batch runs. */
 @Command(name = "score-sde", mixinStandardHelpOptions = true, version = "score-sde 0.1.0",
 	description = "Score SDE (variance exploding) image generation with diffusers ScoreSdeVePipeline models.",
-	subcommands = { GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class, RestoreCommands.Inpaint.class, RestoreCommands.Colorize.class, RestoreCommands.Denoise.class, RestoreCommands.Edit.class, LikelihoodCommands.Likelihood.class, LikelihoodCommands.Interpolate.class,
+	subcommands = { GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class, RestoreCommands.Inpaint.class, RestoreCommands.Colorize.class, RestoreCommands.Upscale.class, RestoreCommands.Denoise.class, RestoreCommands.Edit.class, LikelihoodCommands.Likelihood.class, LikelihoodCommands.Interpolate.class,
 		CommandLine.HelpCommand.class })
 public final class Main implements Runnable {
 

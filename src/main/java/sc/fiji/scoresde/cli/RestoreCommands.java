@@ -56,6 +56,22 @@ final class RestoreCommands {
 
 		@Option(names = "--quiet", description = "no progress bar")
 		boolean quiet;
+
+		@Option(names = "--uncertainty", description = "also write the per-pixel posterior mean and standard " +
+			"deviation of the image over its --batch results (at least 2 independent runs; with --particles, all their " +
+			"weighted particles) as NAME-mean and NAME-std beside --output, in its format (.tif or .npy keep the " +
+			"values as floats)")
+		boolean uncertainty;
+	}
+
+	/** The particle sampler's options (inpaint, colorize, upscale, denoise). */
+	static final class Particles {
+
+		@Option(names = "--particles", defaultValue = "0", paramLabel = "N", description = "sample the exact " +
+			"posterior with N particles per result (MCGdiff; --steps sets its sigma levels, default " + Restoration
+				.PARTICLE_STEPS + "; costs N × steps network-call images per result); 0: the task's usual sampler " +
+				"(default: ${DEFAULT-VALUE})")
+		int particles;
 	}
 
 	abstract static class Base implements Callable<Integer> {
@@ -88,11 +104,14 @@ final class RestoreCommands {
 			request.sampler = common.sampler.options();
 			request.seed = GenerationRequest.optionalSeed(common.seed);
 			request.batch = common.batch;
+			request.uncertainty = common.uncertainty;
 			configure(request);
 			request.validate();
 			checkRegion();
 			final DeviceChoice choice = common.device.choice();
 			GenerateCommand.checkOutput(common.output, format, request.resultsPerImage(), 0);
+			if (request.uncertainty) GenerateCommand.checkOutput(uncertaintyFile(common.output, "mean"), format, 1, 0);
+			if (request.uncertainty) GenerateCommand.checkOutput(uncertaintyFile(common.output, "std"), format, 1, 0);
 			final UserImage image = UserImage.read(common.image);
 			final float[] regenerate = regenerate(image);
 			final long start = System.nanoTime();
@@ -108,21 +127,54 @@ final class RestoreCommands {
 		}
 
 		private List<Path> write(final String format, final GeneratedImages images) throws Exception {
-			return GenerateCommand.write(common.output, format, images, 0, 1);
+			if (images.mean != null) {
+				// all or nothing: every result is checked before the first file is written
+				images.requireFinite();
+				images.mean.requireFinite();
+				images.std.requireFinite();
+			}
+			final List<Path> written = new java.util.ArrayList<>(GenerateCommand.write(common.output, format, images, 0,
+				1));
+			if (images.mean != null) {
+				written.addAll(GenerateCommand.write(uncertaintyFile(common.output, "mean"), format, images.mean, 0, 1));
+				written.addAll(GenerateCommand.write(uncertaintyFile(common.output, "std"), format, images.std, 0, 1));
+			}
+			return written;
 		}
 	}
 
-	/** inpaint and colorize: replacement, by default with 3 RePaint resamplings over 125 pc steps (994 calls). */
+	/** out.png → out-mean.png, out-std.png. */
+	static Path uncertaintyFile(final Path output, final String what) {
+		final String name = output.getFileName().toString();
+		final int dot = name.lastIndexOf('.');
+		return output.resolveSibling(name.substring(0, dot) + "-" + what + name.substring(dot));
+	}
+
+	/**
+	 * inpaint, colorize and upscale: replacement, by default with 3 RePaint resamplings over 125 pc steps (994
+	 * calls), or the exact posterior sampler with --particles.
+	 */
 	abstract static class Replacing extends Base {
 
-		@Option(names = "--resample", defaultValue = "" + Restoration.DEFAULT_RESAMPLINGS,
-			description = "RePaint resamplings per step, pc only; 0 is " +
-			"the paper's replacement (default: ${DEFAULT-VALUE}, the better on the exact benchmark)")
-		int resample;
+		@Option(names = "--resample", description = "RePaint resamplings per step, pc only; 0 is the paper's " +
+			"replacement (default: " + Restoration.DEFAULT_RESAMPLINGS + ", the better on the exact benchmark; 0 " +
+			"with --particles)")
+		Integer resample;
+
+		@Mixin
+		Particles particles;
+
+		@Option(names = "--sigma-y", defaultValue = "0", description = "noise standard deviation of the observed " +
+			"values in the [0, 1] range, with --particles (default: ${DEFAULT-VALUE}, exact)")
+		double sigmaY;
 
 		@Override
 		void configure(final Restoration.Request request) {
-			request.resamplings = "pc".equals(request.samplerSettings().name) ? resample : 0;
+			request.particles = particles.particles;
+			request.observationNoise = sigmaY;
+			if (resample != null) request.resamplings = resample;
+			else request.resamplings = particles.particles == 0 && "pc".equals(request.samplerSettings().name)
+				? Restoration.DEFAULT_RESAMPLINGS : 0;
 		}
 	}
 
@@ -167,6 +219,27 @@ final class RestoreCommands {
 		}
 	}
 
+	@Command(name = "upscale", mixinStandardHelpOptions = true, description = "Super-resolution: an image k times " +
+		"smaller than the model's, made at the model's size so that its k×k block means are the input's " +
+		"(replacement; or the exact posterior with --particles).")
+	static final class Upscale extends Replacing {
+
+		@Option(names = "--factor", defaultValue = "" + Restoration.DEFAULT_FACTOR, description = "k: the image is " +
+			"k times smaller than the model's on each side (default: ${DEFAULT-VALUE})")
+		int factor;
+
+		@Override
+		Restoration.Task task() {
+			return Restoration.Task.UPSCALE;
+		}
+
+		@Override
+		void configure(final Restoration.Request request) {
+			super.configure(request);
+			request.factor = factor;
+		}
+	}
+
 	@Command(name = "denoise", mixinStandardHelpOptions = true, description = "Remove Gaussian noise of known or " +
 		"estimated sigma: the posterior mean (Tweedie, one call) or posterior samples run from sigma down.")
 	static final class Denoise extends Base {
@@ -179,6 +252,9 @@ final class RestoreCommands {
 			"mean (default: ${DEFAULT-VALUE})")
 		int samples;
 
+		@Mixin
+		Particles particles;
+
 		@Override
 		Restoration.Task task() {
 			return Restoration.Task.DENOISE;
@@ -186,6 +262,7 @@ final class RestoreCommands {
 
 		@Override
 		void configure(final Restoration.Request request) {
+			request.particles = particles.particles;
 			request.sigma = sigma;
 			request.posteriorMean = samples == 0;
 			if (samples < 0) throw new InvalidOptionException("--samples must be ≥ 0");

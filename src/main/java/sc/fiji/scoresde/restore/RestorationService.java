@@ -69,36 +69,65 @@ public final class RestorationService {
 	}
 
 	/**
-	 * @param images n images (C, H, W) in [0, 1] (colorize: grey, C = 1)
+	 * @param images n images (C, H, W) in [0, 1] (colorize: grey, C = 1; upscale: H and W the model's ÷ the factor)
+	 * @param height the input images' height (upscale: k times smaller than the results')
 	 * @param regenerate inpaint: 1 where pixels are made (H·W, or n·H·W); else null
-	 * @return n·K images, K = {@link Restoration.Request#resultsPerImage()}, clamped to [0, 1]
+	 * @return n·K images, K = {@link Restoration.Request#resultsPerImage()}, clamped to [0, 1]; with
+	 *         {@link Restoration.Request#uncertainty} also the per-pixel mean and standard deviation of each input's
+	 *         posterior draws (clamped as the images are)
 	 */
 	public static GeneratedImages run(final LoadedModel model, final Restoration.Request request, final float[] images,
 		final int n, final int height, final int width, final float[] regenerate, final RunHooks hooks)
 	{
 		request.validate();
 		final UNet2DConfig c = model.unet().config();
-		if (c.sampleSize != null && (c.height() != height || c.width() != width)) throw new IllegalArgumentException(
-			"the image is " + width + "×" + height + " but the model makes " + c.width() + "×" + c.height() +
-				" images (sample_size in " + model.folder().unetConfigFile + "); crop or scale it first");
+		final int factor = request.task == Restoration.Task.UPSCALE ? request.factor : 1;
+		if (request.task == Restoration.Task.UPSCALE && c.sampleSize != null && (c.height() != height * factor || c
+			.width() != width * factor)) throw new IllegalArgumentException("the image is " + width + "×" + height +
+				"; upscaled " + factor + "× it would be " + width * factor + "×" + height * factor + ", but the model " +
+				"makes " + c.width() + "×" + c.height() + " images (sample_size in " + model.folder().unetConfigFile +
+				"): give a " + c.width() / factor + "×" + c.height() / factor + " image for factor " + factor);
+		if (c.sampleSize != null && factor == 1 && (c.height() != height || c.width() != width))
+			throw new IllegalArgumentException("the image is " + width + "×" + height + " but the model makes " + c
+				.width() + "×" + c.height() + " images (sample_size in " + model.folder().unetConfigFile + "); crop or " +
+				"scale it first");
+		final int outHeight = height * factor, outWidth = width * factor;
 		final int inChannels = request.task == Restoration.Task.COLORIZE ? 1 : c.inChannels;
 		if (images.length != (long) n * inChannels * height * width) throw new IllegalArgumentException("the image " +
 			"has " + images.length / Math.max(1, (long) n * height * width) + " channel(s); the model needs " + inChannels);
-		final SamplerOptions settings = request.sampler.withFallback(request.task.defaults(), "default of " + request
-			.task.label(), hooks.log);
+		final SamplerOptions settings = request.particles > 0 ? request.sampler : request.sampler.withFallback(request
+			.task.defaults(), "default of " + request.task.label(), hooks.log);
 		final int total = n * request.resultsPerImage();
-		final ModelRuntime.Plan plan = new ModelRuntime.Plan().torchNoise(request.seed).memory(height, width, total,
-			"the image");
-		return ModelRuntime.images(model, plan, hooks, settings.steps(), run -> {
+		final int perCall = total * Math.max(1, request.particles);
+		final ModelRuntime.Plan plan = new ModelRuntime.Plan().torchNoise(request.seed).memory(outHeight, outWidth,
+			perCall, request.particles > 0 ? "the particles" : "the image");
+		final int steps = request.particles > 0 ? request.particleSteps() : settings.steps();
+		return ModelRuntime.run(model, plan, hooks, run -> {
 			run.log(String.format(Locale.ROOT, "%s: %d image(s), %d result(s) each, %s, seed %d, device %s", request.task
-				.label(), n, total / n, request.task == Restoration.Task.DENOISE && request.posteriorMean ? "posterior " +
-					"mean (Tweedie's formula, 1 network call)" : "sampler " + settings.name() + ", " + settings.steps() +
-						" steps", run.seed, run.device()));
+				.label(), n, total / n, request.method(), run.seed, run.device()));
 			final Restoration.Outcome o = Restoration.run(run.network(), model.schedulerConfig(), request, run.manager,
-				images, n, c.inChannels, height, width, regenerate, run.noise, run.control);
+				images, n, c.inChannels, outHeight, outWidth, regenerate, run.noise, run.control);
 			if (request.task == Restoration.Task.DENOISE || request.task == Restoration.Task.EDIT) run.log(String.format(
 				Locale.ROOT, "started at sigma %.4g; %d network calls", o.sigmaStart, o.calls));
-			return o.images;
+			if (request.particles > 0) run.log(String.format(Locale.ROOT, "particles: smallest effective sample " +
+				"size %.1f of %d, %d resampling(s), %d network calls on %d particles each", o.minEss, request.particles,
+				o.weightResamplings, o.calls, total * request.particles));
+			final GeneratedImages out = ModelRuntime.asImages(o.images, run, steps);
+			if (!request.uncertainty) return out;
+			final float[][] m = o.moments(n, true);
+			return out.withUncertainty(nhwc(m[0], n, c.inChannels, outHeight, outWidth), nhwc(m[1], n, c.inChannels,
+				outHeight, outWidth), n);
 		});
+	}
+
+	/** (N, C, H, W) planar values → NHWC. */
+	static float[] nhwc(final float[] nchw, final int n, final int channels, final int height, final int width) {
+		final float[] out = new float[nchw.length];
+		final int plane = height * width;
+		for (int i = 0; i < n; i++)
+			for (int ch = 0; ch < channels; ch++)
+				for (int p = 0; p < plane; p++)
+					out[(i * plane + p) * channels + ch] = nchw[(i * channels + ch) * plane + p];
+		return out;
 	}
 }

@@ -16,9 +16,21 @@ public final class GeneratedImages {
 	public final long seed;
 	public final String device;
 	public final int steps;
+	/**
+	 * Restoration with uncertainty: the per-pixel posterior mean and standard deviation of each input image (one
+	 * image each per input, in the layout of these images); null otherwise
+	 */
+	public final GeneratedImages mean, std;
 
 	public GeneratedImages(final float[] nhwc, final int batch, final int height, final int width,
 		final int channels, final long seed, final String device, final int steps)
+	{
+		this(nhwc, batch, height, width, channels, seed, device, steps, null, null);
+	}
+
+	private GeneratedImages(final float[] nhwc, final int batch, final int height, final int width,
+		final int channels, final long seed, final String device, final int steps, final GeneratedImages mean,
+		final GeneratedImages std)
 	{
 		if (nhwc.length != (long) batch * height * width * channels) throw new IllegalArgumentException(
 			"pixel count " + nhwc.length + " does not match " + batch + "×" + height + "×" + width + "×" + channels);
@@ -30,6 +42,15 @@ public final class GeneratedImages {
 		this.seed = seed;
 		this.device = device;
 		this.steps = steps;
+		this.mean = mean;
+		this.std = std;
+	}
+
+	/** These images with the per-pixel posterior mean and standard deviation of each input image (NHWC, n each). */
+	public GeneratedImages withUncertainty(final float[] meanNhwc, final float[] stdNhwc, final int inputs) {
+		return new GeneratedImages(nhwc, batch, height, width, channels, seed, device, steps, new GeneratedImages(
+			meanNhwc, inputs, height, width, channels, seed, device, steps), new GeneratedImages(stdNhwc, inputs, height,
+				width, channels, seed, device, steps));
 	}
 
 	/**

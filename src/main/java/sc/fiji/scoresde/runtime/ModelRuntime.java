@@ -208,12 +208,15 @@ public final class ModelRuntime {
 	public static GeneratedImages images(final LoadedModel model, final Plan plan, final RunHooks hooks,
 		final int steps, final Job<NDArray> job)
 	{
-		return run(model, plan, hooks, r -> {
-			final NDArray out = job.run(r).clip(0f, 1f);
-			final long[] s = out.getShape().getShape();
-			return new GeneratedImages(out.transpose(0, 2, 3, 1).toFloatArray(), (int) s[0], (int) s[2], (int) s[3],
-				(int) s[1], r.seed, r.device(), steps);
-		});
+		return run(model, plan, hooks, r -> asImages(job.run(r), r, steps));
+	}
+
+	/** Images (N, C, H, W) of a run, clamped to [0, 1], as NHWC floats with the run's seed and device. */
+	public static GeneratedImages asImages(final NDArray images, final Run r, final int steps) {
+		final NDArray out = images.clip(0f, 1f);
+		final long[] s = out.getShape().getShape();
+		return new GeneratedImages(out.transpose(0, 2, 3, 1).toFloatArray(), (int) s[0], (int) s[2], (int) s[3],
+			(int) s[1], r.seed, r.device(), steps);
 	}
 
 	/**

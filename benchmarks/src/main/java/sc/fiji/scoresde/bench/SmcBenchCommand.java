@@ -1,101 +1,125 @@
 package sc.fiji.scoresde.bench;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sc.fiji.scoresde.restore.PosteriorBenchmark;
+import sc.fiji.scoresde.restore.Restoration;
 import sc.fiji.scoresde.runtime.Engines;
-import sc.fiji.scoresde.sampling.LinearObservation;
-import sc.fiji.scoresde.sampling.McgDiffSampler;
-import sc.fiji.scoresde.sampling.SamplingControl;
-import sc.fiji.scoresde.sampling.TorchNoise;
-import sc.fiji.scoresde.sampling.VeSde;
+import sc.fiji.scoresde.sampling.SchedulerConfig;
 
 /**
- * The particle sampler (MCGdiff) on the exact-posterior mixtures of bench-inpainting: each posterior sample comes
- * from its own run of N particles (one particle drawn by weight), so the table shows how the sampler's error falls
- * towards that of exact samples as N grows, against its cost in network calls per sample.
+ * The exact posterior sampler (MCGdiff, {@code --particles}) against today's replacement sampler on the
+ * Gaussian-mixture posteriors of bench-inpainting plus super-resolution: every method draws the same number of
+ * posterior samples through {@link Restoration} (one particle per run of N, picked by weight), and its largest
+ * error (mode proportions, per-mode means and standard deviations) is divided by that of as many exact samples.
+ * Cost is network calls per sample: particles × σ levels.
  */
 @Command(name = "bench-smc", mixinStandardHelpOptions = true,
-	description = "MCGdiff on the exact Gaussian-mixture posteriors: error ÷ the exact samples' error, per particle count.")
+	description = "Exact-posterior sampler (particles) and replacement on the Gaussian-mixture posteriors: error ÷ " +
+		"exact samples' error against network calls per sample.")
 final class SmcBenchCommand implements Callable<Integer> {
 
-	@Option(names = "--runs", defaultValue = "1000", description = "posterior samples, one run each (default: " +
+	@Option(names = "--samples", defaultValue = "1000", description = "posterior samples per method (default: " +
 		"${DEFAULT-VALUE})")
-	private int runs;
+	private int samples;
 
-	@Option(names = "--particles", defaultValue = "1,4,16", split = ",", description = "particles per run " +
+	@Option(names = "--particles", defaultValue = "1,4,16,64,256", split = ",", description = "particle counts " +
 		"(default: ${DEFAULT-VALUE})")
 	private List<Integer> particles;
 
-	@Option(names = "--steps", defaultValue = "100", description = "σ levels, one network call each (default: " +
-		"${DEFAULT-VALUE})")
-	private int steps;
+	@Option(names = "--steps", defaultValue = "25,100", split = ",", description = "σ levels of the particle " +
+		"sampler, one network call each (default: ${DEFAULT-VALUE})")
+	private List<Integer> steps;
 
-	@Option(names = "--guess-variance", defaultValue = "0.6", description = "the sampler's guess of the data's " +
-		"pixel variance (default: ${DEFAULT-VALUE})")
-	private double guessVariance;
+	@Option(names = "--tasks", defaultValue = "inpaint,colorize,upscale", split = ",", description = "(default: " +
+		"${DEFAULT-VALUE})")
+	private List<String> tasks;
+
+	@Option(names = "--sigma-max", defaultValue = "50", description = "σmax of every method (default: " +
+		"${DEFAULT-VALUE}; see PosteriorBenchmark.config(double) for why not the 5 of bench-inpainting)")
+	private double sigmaMax;
 
 	@Option(names = "--seed", defaultValue = "0", description = "seed of the runs (default: ${DEFAULT-VALUE})")
 	private long seed;
 
+	@Option(names = "--no-replacement", description = "particle rows only")
+	private boolean noReplacement;
+
+	@Option(names = "--plot", paramLabel = "FILE.png", description = "error ÷ floor against calls per sample")
+	private Path plot;
+
 	@Override
-	public Integer call() {
-		System.out.println("| task | particles | steps | calls per sample | largest error ÷ exact samples' | min ESS |" +
-			" resamplings |");
-		System.out.println("|---|---|---|---|---|---|---|");
+	public Integer call() throws Exception {
+		final SchedulerConfig config = PosteriorBenchmark.config(sigmaMax);
+		System.out.printf(Locale.ROOT, "# exact Gaussian-mixture posteriors; sigma %.2f…%.0f; %d posterior samples " +
+			"per method; ratio = largest error (mode proportions, per-mode mean, per-mode std) ÷ that of %d exact " +
+			"samples (mean of 4 draws); particle rows: N particles × steps calls per sample, one particle per run " +
+			"picked by weight%n", config.sigmaMin, config.sigmaMax, samples, samples);
+		System.out.println("| task | method | calls per sample | ratio | proportion | mean | std | std bias | min ESS | " +
+			"seconds |");
+		System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+		final List<CallsPlot.Panel> panels = new ArrayList<>();
 		try (NDManager base = NDManager.newBaseManager(Device.cpu(), Engines.PYTORCH)) {
-			for (final PosteriorBenchmark.Problem p : List.of(PosteriorBenchmark.inpainting(), PosteriorBenchmark
-				.colorization()))
-			{
-				final int c = p.channels, s = p.size;
-				final LinearObservation op;
-				if (p.regenerate != null) {
-					final float[] known = new float[s * s];
-					for (int i = 0; i < known.length; i++)
-						known[i] = p.regenerate[i] == 0 ? 1 : 0;
-					op = LinearObservation.knownPixels(known, c, s, s);
-				}
-				else op = LinearObservation.grey(c, s, s);
-				final PosteriorBenchmark.Errors floor = p.floor(runs);
-				for (final int n : particles)
-					try (NDManager m = base.newSubManager()) {
-						final Shape obs = op.observedShape();
-						final NDArray y = m.create(p.input, new Shape(1, obs.get(0), obs.get(1), obs.get(2))).repeat(0,
-							runs);
-						final McgDiffSampler sampler = new McgDiffSampler(VeSde.of(PosteriorBenchmark.config()), steps, n)
-							.dataGuess(0.5, guessVariance);
-						final McgDiffSampler.Result r = sampler.sample(p.prior.score(m), m, op, y, 0, new Shape(c, s, s),
-							new TorchNoise(seed), new SplittableRandom(seed), new SamplingControl());
-						final float[] all = r.particles.toFloatArray();
-						final int d = c * s * s;
-						final float[] picked = new float[runs * d];
-						final Random pick = new Random(seed);
-						for (int g = 0; g < runs; g++) {
-							final double u = pick.nextDouble();
-							double cumulative = 0;
-							int k = 0;
-							for (; k < n - 1; k++) {
-								cumulative += r.weights[g * n + k];
-								if (u < cumulative) break;
-							}
-							System.arraycopy(all, (g * n + k) * d, picked, g * d, d);
-						}
-						System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.2f | %.1f | %d |%n", p.task.label(), n,
-							steps, n * r.calls, p.errors(picked).ratio(floor), r.minEss(), r.resamplings);
+			for (final String task : tasks) {
+				final PosteriorBenchmark.Problem p = problem(task);
+				final PosteriorBenchmark.Errors floor = p.floor(samples);
+				final CallsPlot.Panel panel = new CallsPlot.Panel(p.description).reference(1, "exact samples");
+				panels.add(panel);
+				final List<Object[]> methods = new ArrayList<>();
+				if (!noReplacement) methods.add(new Object[] { "pc+resample3 (default)", p.request("pc", Restoration.REPLACING_STEPS,
+					Restoration.DEFAULT_RESAMPLINGS, samples, seed) });
+				if (!noReplacement) methods.add(new Object[] { "pc", p.request("pc", 500, 0, samples, seed) });
+				for (final int s : steps)
+					for (final int n : particles)
+						methods.add(new Object[] { "particles " + n + " × " + s, p.particleRequest(n, s, samples, seed) });
+				for (final Object[] m : methods) {
+					final Restoration.Request r = (Restoration.Request) m[1];
+					final long start = System.nanoTime();
+					final int[] calls = new int[1];
+					final double[] ess = new double[1];
+					final float[] x;
+					try (NDManager run = base.newSubManager()) {
+						x = p.run(run, config, r, calls, ess);
 					}
+					final PosteriorBenchmark.Errors e = p.errors(x);
+					final double perSample = r.particles > 0 ? (double) calls[0] * r.particles : calls[0];
+					final double ratio = e.ratio(floor);
+					System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %+.3f | %s | %.0f |%n",
+						p.task.label(), m[0], perSample, ratio, e.proportion / floor.proportion, e.mean / floor.mean, e.std /
+							floor.std, p.stdBias(x), r.particles > 0 ? String.format(Locale.ROOT, "%.1f", ess[0]) : "-", (System
+								.nanoTime() - start) / 1e9);
+					panel.point(r.particles > 0 ? "particles, " + r.particleSteps() + " steps" : (String) m[0],
+						perSample, ratio);
+				}
 			}
 		}
+		if (plot != null) {
+			CallsPlot.write(panels, 10, 200_000, plot);
+			System.out.println("plot: " + plot);
+		}
 		return 0;
+	}
+
+	private static PosteriorBenchmark.Problem problem(final String task) {
+		switch (task) {
+			case "inpaint":
+				return PosteriorBenchmark.inpainting();
+			case "colorize":
+				return PosteriorBenchmark.colorization();
+			case "upscale":
+				return PosteriorBenchmark.upscaling();
+			default:
+				throw new sc.fiji.scoresde.errors.InvalidOptionException("--tasks takes inpaint, colorize and " +
+					"upscale, not " + task);
+		}
 	}
 }
