@@ -163,6 +163,22 @@ public final class PosteriorBenchmark {
 			return run(manager, config, request, calls, new double[1]);
 		}
 
+		/** Runs one method; returns {samples (n × D), per-coordinate weighted mean, standard deviation} unclamped. */
+		public float[][] runWithMoments(final NDManager manager, final SchedulerConfig config,
+			final Restoration.Request request)
+		{
+			TorchNoise.GENERATOR_LOCK.lock();
+			try (NDManager run = manager.newSubManager()) {
+				final Restoration.Outcome o = Restoration.run(prior.score(run), config, request, run, input, 1, channels,
+					size, size, regenerate, new TorchNoise(request.seed), new SamplingControl());
+				final float[][] m = o.moments(1, false);
+				return new float[][] { o.images.toFloatArray(), m[0], m[1] };
+			}
+			finally {
+				TorchNoise.GENERATOR_LOCK.unlock();
+			}
+		}
+
 		/** {@link #run} that also gives the particle sampler's smallest effective sample size (NaN for others). */
 		public float[] run(final NDManager manager, final SchedulerConfig config, final Restoration.Request request,
 			final int[] calls, final double[] minEss)

@@ -26,11 +26,29 @@ public final class DenoiserError {
 		public final double sigma;
 		public final double model;
 		public final double mean;
+		/**
+		 * The model's error once its noise estimate x̃ − D(x̃) of each image is multiplied by the one number that fits
+		 * that image best (an oracle, knowing the noise): what is left when only the overall scale of the noise
+		 * estimate is wrong. A network whose last GroupNorm divides by the empirical spread of the noisy input cannot
+		 * know that scale better than that spread's sampling error (about 1/√(2·H·W) relative), which at large σ
+		 * is σ times that much per pixel.
+		 */
+		public final double scaleFixed;
+		/**
+		 * The same with the best per-image scale and offset (a constant added to every pixel of the noise estimate):
+		 * GroupNorm also subtracts the empirical mean, so the noise's own mean over the image (σ/√(H·W) per pixel)
+		 * is the other thing the network has to recover from elsewhere.
+		 */
+		public final double affineFixed;
 
-		Row(final double sigma, final double model, final double mean) {
+		Row(final double sigma, final double model, final double mean, final double scaleFixed,
+			final double affineFixed)
+		{
 			this.sigma = sigma;
 			this.model = model;
 			this.mean = mean;
+			this.scaleFixed = scaleFixed;
+			this.affineFixed = affineFixed;
 		}
 	}
 
@@ -60,7 +78,7 @@ public final class DenoiserError {
 		try (NDManager base = NDManager.newBaseManager(device, sc.fiji.scoresde.runtime.Engines.PYTORCH)) {
 			for (int s = 0; s < sigmas.length; s++) {
 				final Random random = new Random(seed + s);
-				double sq = 0;
+				double sq = 0, fixedSq = 0, affineSq = 0;
 				for (int from = 0; from < n; from += batch) {
 					if (cancelled.getAsBoolean()) throw new SamplingCancelledException(s, sigmas.length);
 					final int b = Math.min(batch, n - from);
@@ -75,9 +93,21 @@ public final class DenoiserError {
 						final NDArray noisy = x.add(step.create(z, bs).mul((float) sigmas[s]));
 						final NDArray denoised = tweedie(model, noisy, (float) sigmas[s]);
 						sq += denoised.sub(x).square().sum().getFloat();
+						final int[] axes = { 1, 2, 3 };
+						final NDArray predicted = noisy.sub(denoised), actual = noisy.sub(x);
+						final NDArray beta = predicted.mul(actual).sum(axes, true).div(predicted.square().sum(axes, true)
+							.add(1e-12f));
+						fixedSq += predicted.mul(beta).sub(actual).square().sum().getFloat();
+						// least squares of actual ≈ β·predicted + γ per image: centre both, fit β, γ from the means
+						final float perImage = dims;
+						final NDArray pc = predicted.sub(predicted.sum(axes, true).div(perImage)), ac = actual.sub(actual
+							.sum(axes, true).div(perImage));
+						final NDArray b2 = pc.mul(ac).sum(axes, true).div(pc.square().sum(axes, true).add(1e-12f));
+						affineSq += pc.mul(b2).sub(ac).square().sum().getFloat();
 					}
 				}
-				rows[s] = new Row(sigmas[s], Math.sqrt(sq / ((double) n * dims)), meanRms);
+				rows[s] = new Row(sigmas[s], Math.sqrt(sq / ((double) n * dims)), meanRms, Math.sqrt(fixedSq / ((double) n *
+					dims)), Math.sqrt(affineSq / ((double) n * dims)));
 			}
 		}
 		return rows;

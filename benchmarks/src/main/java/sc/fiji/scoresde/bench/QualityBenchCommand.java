@@ -108,9 +108,16 @@ final class QualityBenchCommand implements Callable<Integer> {
 					.width }, sigmas, 64, seed, () -> false);
 			out.printf(Locale.ROOT, "# denoiser x + sigma^2 s(x, sigma) on %d test images: RMS error per pixel; " +
 				"'mean' is the per-pixel mean of those images%n", n);
-			out.printf(Locale.ROOT, "%-8s %10s %10s %8s%n", "sigma", "model", "mean", "ratio");
+			out.printf(Locale.ROOT, "%-8s %10s %10s %8s %12s %13s%n", "sigma", "model", "mean", "ratio", "scale-fixed",
+				"affine-fixed");
 			for (final DenoiserError.Row r : rows)
-				out.printf(Locale.ROOT, "%-8.3f %10.4f %10.4f %8.2f%n", r.sigma, r.model, r.mean, r.model / r.mean);
+				out.printf(Locale.ROOT, "%-8.3f %10.4f %10.4f %8.2f %12.4f %13.4f%n", r.sigma, r.model, r.mean, r.model /
+					r.mean, r.scaleFixed, r.affineFixed);
+			out.println("# scale-fixed, affine-fixed: the model's error after its noise estimate x~ - D(x~) is " +
+				"rescaled (and shifted by a constant) per image by the best numbers, an oracle that knows the noise: " +
+				"what is left when only the estimate's overall scale (and mean) is wrong, which a network whose last " +
+				"GroupNorm divides by the noisy input's empirical spread cannot know better than that spread's " +
+				"sampling error");
 			out.flush();
 			if (requests.isEmpty()) return 0;
 
