@@ -10,6 +10,7 @@ here rewrote the committed files byte for byte.
     shirt-masked.png     shirt with the centred 14x14 square (x, y 7..20) painted mid-grey: for inpaint
     mask.png             255 on that square, 0 elsewhere: inpaint --mask (nonzero = regenerate)
     pullover-painting.png  pullover as 4x4 block means rounded to 0, 1/2, 1: for edit (SDEdit)
+    shirt-small.png      shirt as 2x2 block means, 14x14 8-bit (rounded): for upscale --factor 2
     a.npy b.npy          test images 1 and 0 as uint8 (28, 28): for interpolate --from a.npy --to b.npy
     test-16-images-idx3-ubyte.gz  the first 16 test images as an idx3 file: for likelihood and train
 """
@@ -61,6 +62,9 @@ png("mask.png", mask)
 blocks = test[1].astype(np.float32).reshape(7, 4, 7, 4).mean(axis=(1, 3)) / 255
 painting = np.repeat(np.repeat(np.round(blocks * 2) / 2, 4, axis=0), 4, axis=1)
 png("pullover-painting.png", np.round(painting * 255).astype(np.uint8))
+
+small = test[4].astype(np.float64).reshape(14, 2, 14, 2).mean(axis=(1, 3))
+png("shirt-small.png", np.round(small).astype(np.uint8))
 
 np.save(os.path.join(out, "a.npy"), test[1])
 np.save(os.path.join(out, "b.npy"), test[0])

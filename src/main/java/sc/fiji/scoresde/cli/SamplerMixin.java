@@ -5,7 +5,7 @@ import sc.fiji.scoresde.restore.Restoration;
 import sc.fiji.scoresde.sampling.SamplerOptions;
 
 /**
- * The sampler options, declared once for every command that samples (generate, inpaint, colorize, denoise, edit,
+ * The sampler options, declared once for every command that samples (generate, inpaint, colorize, upscale, denoise, edit,
  * evaluate, spark-generate). An option not given stays null: the core then takes the model folder's recommendation
  * (generation) or the task's default (restoration), and logs which.
  */

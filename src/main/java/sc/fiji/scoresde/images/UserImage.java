@@ -19,7 +19,7 @@ import javax.imageio.stream.ImageInputStream;
 import sc.fiji.scoresde.errors.Echo;
 
 /**
- * An image the user gives to inpaint, colorize, denoise or edit, in the model's [0, 1] range: 8-bit ÷ 255, 16-bit
+ * An image the user gives to inpaint, colorize, upscale, denoise or edit, in the model's [0, 1] range: 8-bit ÷ 255, 16-bit
  * ÷ 65535, floating point taken as it is (a noisy float image keeps its noise: no min–max rescaling, unlike
  * training data). Planar (C, H, W), C = 1 or 3; the first page of a multi-page file; .npy by {@link NpyReader}. The
  * readers refuse an image whose values are not finite or lie far outside [0, 1] ({@link #requireModelRange}).

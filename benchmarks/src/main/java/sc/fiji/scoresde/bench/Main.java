@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 	description = "Benchmarks (speed, sampler and restoration accuracy, memory, scaling) and the README's figures.",
 	footer = "%nbench-spark (throughput of the Spark job, spark/) runs through this launcher as well.",
 	subcommands = { BenchCommand.class, SamplerBenchCommand.class, QualityBenchCommand.class,
-		PosteriorBenchCommand.class, RestoreBenchCommand.class, CalibrationBenchCommand.class, RestoreFigureCommand.class, MemoryBenchCommand.class,
+		PosteriorBenchCommand.class, RestoreBenchCommand.class, CalibrationBenchCommand.class, UpscaleFigureCommand.class, RestoreFigureCommand.class, MemoryBenchCommand.class,
 		ReleaseBenchCommand.class, ScalingBenchCommand.class, PassThroughCommands.Threads.class,
 		PassThroughCommands.EngineThread.class, SmcBenchCommand.class, CommandLine.HelpCommand.class })
 public final class Main implements Runnable {

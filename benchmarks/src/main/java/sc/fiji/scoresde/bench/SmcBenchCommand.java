@@ -86,9 +86,21 @@ final class SmcBenchCommand implements Callable<Integer> {
 					final long start = System.nanoTime();
 					final int[] calls = new int[1];
 					final double[] ess = new double[1];
-					final float[] x;
-					try (NDManager run = base.newSubManager()) {
-						x = p.run(run, config, r, calls, ess);
+					// the particle runs go in chunks of at most 32768 particles (the exact mixture score of a larger
+					// batch holds gigabytes); each chunk its own seed
+					final int perChunk = r.particles > 0 ? Math.max(1, Math.min(samples, 32768 / r.particles)) : samples;
+					final float[] x = new float[samples * p.prior.dims()];
+					ess[0] = Double.POSITIVE_INFINITY;
+					for (int from = 0, chunk = 0; from < samples; from += perChunk, chunk++) {
+						final int count = Math.min(perChunk, samples - from);
+						r.batch = count;
+						r.seed = seed + chunk;
+						final double[] e = new double[1];
+						try (NDManager run = base.newSubManager()) {
+							System.arraycopy(p.run(run, config, r, calls, e), 0, x, from * p.prior.dims(), count * p.prior
+								.dims());
+						}
+						ess[0] = Math.min(ess[0], e[0]);
 					}
 					final PosteriorBenchmark.Errors e = p.errors(x);
 					final double perSample = r.particles > 0 ? (double) calls[0] * r.particles : calls[0];
