@@ -61,6 +61,7 @@ class UsageExitCodeTest {
 				return new String[] { "--image", missing, "--sigma", "0.1", "--model", emptyModel.toString(), "--quiet",
 					"--output", dir.resolve("o.png").toString() };
 			case "colorize":
+			case "upscale":
 			case "edit":
 				return new String[] { "--image", missing, "--model", emptyModel.toString(), "--quiet", "--output", dir
 					.resolve("o.png").toString() };
@@ -93,15 +94,19 @@ class UsageExitCodeTest {
 		return new Case(required, args.toArray(new String[0]));
 	}
 
-	private static final List<String> SAMPLING = List.of("generate", "evaluate", "inpaint", "colorize", "denoise",
+	private static final List<String> SAMPLING = List.of("generate", "evaluate", "inpaint", "colorize", "upscale",
+		"denoise", "edit");
+	private static final List<String> BATCHED = List.of("generate", "inpaint", "colorize", "upscale", "denoise",
 		"edit");
-	private static final List<String> BATCHED = List.of("generate", "inpaint", "colorize", "denoise", "edit");
 	/** commands whose --seed −1 picks a seed: below −1 is out of range (train and likelihood take any seed) */
-	private static final List<String> SEEDED = List.of("generate", "inpaint", "colorize", "denoise", "edit");
-	private static final List<String> ON_A_DEVICE = List.of("generate", "evaluate", "inpaint", "colorize", "denoise",
-		"edit", "likelihood", "interpolate");
+	private static final List<String> SEEDED = List.of("generate", "inpaint", "colorize", "upscale", "denoise",
+		"edit");
+	private static final List<String> ON_A_DEVICE = List.of("generate", "evaluate", "inpaint", "colorize",
+		"upscale", "denoise", "edit", "likelihood", "interpolate");
 	private static final List<String> ALL = List.of("generate", "train", "evaluate", "info", "inpaint", "colorize",
-		"denoise", "edit", "likelihood", "interpolate");
+		"upscale", "denoise", "edit", "likelihood", "interpolate");
+	/** the commands with the particle sampler */
+	private static final List<String> OBSERVING = List.of("inpaint", "colorize", "upscale", "denoise");
 
 	private static List<Case> cases() throws Exception {
 		final List<Case> cases = new ArrayList<>();
@@ -137,11 +142,26 @@ class UsageExitCodeTest {
 		cases.add(bad("evaluate", "count", "--count", "1"));
 		cases.add(bad("denoise", "sigma", "--sigma", "-0.1"));
 		cases.add(bad("edit", "strength", "--strength", "0"));
+		for (final String c : OBSERVING) {
+			cases.add(bad(c, "particles", "--particles", "-1"));
+			cases.add(bad(c, "particles", "--particles", "5000"));
+			cases.add(bad(c, "2 or more results", "--uncertainty"));
+		}
+		for (final String c : List.of("inpaint", "colorize", "upscale")) {
+			cases.add(bad(c, "sigma_y -0.1", "--particles", "4", "--sigma-y", "-0.1"));
+			cases.add(bad(c, "needs the particle sampler", "--sigma-y", "0.1"));
+			cases.add(bad(c, "resampling", "--particles", "4", "--resample", "2"));
+			cases.add(bad(c, "leave the sampler", "--particles", "4", "--sampler", "ode"));
+		}
+		cases.add(bad("upscale", "factor 1", "--factor", "1"));
+		cases.add(bad("upscale", "factor 17", "--factor", "17"));
+		cases.add(bad("denoise", "posterior mean", "--particles", "4"));
+		cases.add(bad("edit", "unknown option '--particles'", "--particles", "4"));
 		cases.add(bad("train", "learning rate", "--lr", "-1"));
 		cases.add(without("generate", "--output"));
 		cases.add(without("train", "--data"));
 		cases.add(without("evaluate", "--train"));
-		for (final String c : List.of("inpaint", "colorize", "denoise", "edit"))
+		for (final String c : List.of("inpaint", "colorize", "upscale", "denoise", "edit"))
 			cases.add(without(c, "--image"));
 		cases.add(without("likelihood", "--images"));
 		cases.add(without("interpolate", "--from"));
