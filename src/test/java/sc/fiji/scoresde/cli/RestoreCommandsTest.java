@@ -69,6 +69,49 @@ class RestoreCommandsTest {
 	}
 
 	@Test
+	void upscaleWithParticlesWritesResultsMeanAndStdWhoseBlockMeansAreTheInput() throws Exception {
+		final Path in = grey("small.png", 14);
+		final Path out = dir.resolve("up.npy");
+		final GenerateCommandTest.Result r = GenerateCommandTest.run("upscale", "--image", in.toString(), "--particles",
+			"3", "--steps", "4", "--batch", "2", "--uncertainty", "--seed", "5", "--quiet", "--output", out.toString());
+		assertEquals(0, r.code, r.err);
+		assertTrue(r.err.contains("particle sampler (MCGdiff), 3 particles, 4 steps") && r.err.contains("effective " +
+			"sample size"), r.err);
+		assertEquals(2, sc.fiji.scoresde.images.NpyReader.readStack(Files.readAllBytes(out), "up.npy").size());
+		final float[] mean = sc.fiji.scoresde.images.NpyReader.read(dir.resolve("up-mean.npy")).chw;
+		final float[] std = sc.fiji.scoresde.images.NpyReader.read(dir.resolve("up-std.npy")).chw;
+		assertEquals(28 * 28, mean.length);
+		assertEquals(28 * 28, std.length);
+		final BufferedImage small = ImageIO.read(in.toFile());
+		double spread = 0;
+		for (int by = 0; by < 14; by++)
+			for (int bx = 0; bx < 14; bx++) {
+				double m = 0;
+				for (int dy = 0; dy < 2; dy++)
+					for (int dx = 0; dx < 2; dx++)
+						m += mean[(2 * by + dy) * 28 + 2 * bx + dx] / 4;
+				// the results are clamped to [0, 1] like every image written, so the block means hold up to that
+				assertEquals(small.getRaster().getSample(bx, by, 0) / 255.0, m, 0.02, "block " + bx + "," + by);
+			}
+		for (final float v : std) {
+			assertTrue(v >= 0);
+			spread += v;
+		}
+		assertTrue(spread > 0, "the std map is not all 0");
+	}
+
+	@Test
+	void upscaleRefusesAnImageOfTheModelsSizeAndWritesNothing() throws Exception {
+		final Path in = grey("in.png", 28);
+		final Path out = dir.resolve("up.png");
+		final GenerateCommandTest.Result r = GenerateCommandTest.run("upscale", "--image", in.toString(), "--steps", "2",
+			"--quiet", "--output", out.toString());
+		assertEquals(1, r.code, r.err);
+		assertTrue(r.err.contains("give a 14×14 image for factor 2"), r.err);
+		assertFalse(Files.exists(out));
+	}
+
+	@Test
 	void badInputIsRefusedAndNothingIsWritten() throws Exception {
 		final Path in = grey("in.png", 28);
 		final Path small = grey("small.png", 20);
