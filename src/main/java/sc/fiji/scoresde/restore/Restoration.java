@@ -22,9 +22,11 @@ import sc.fiji.scoresde.sampling.VeSde;
 
 /**
  * The score model applied to the user's images, with no retraining (Song et al. 2021 §5 and appendix I; SDEdit):
- * inpainting and colorization by replacement in the sampler's loop, denoising of Gaussian noise of known σ_y by
- * Tweedie's formula (one call) or by sampling from σ_y down, and guided synthesis from the image perturbed to
- * σ(t0). Works on any {@link ScoreModel}, so the exact Gaussian-mixture score tests every method.
+ * inpainting, colorization and super-resolution (k×k block means) by replacement in the sampler's loop, denoising
+ * of Gaussian noise of known σ_y by Tweedie's formula (one call) or by sampling from σ_y down, and guided synthesis
+ * from the image perturbed to σ(t0). With {@link Request#particles} the four tasks that observe y = A·x (+ noise)
+ * sample the exact posterior instead ({@link McgDiffSampler}). Works on any {@link ScoreModel}, so the exact
+ * Gaussian-mixture score tests every method.
  */
 public final class Restoration {
 
