@@ -40,8 +40,8 @@ final class SmcBenchCommand implements Callable<Integer> {
 		"sampler, one network call each (default: ${DEFAULT-VALUE})")
 	private List<Integer> steps;
 
-	@Option(names = "--tasks", defaultValue = "inpaint,colorize,upscale", split = ",", description = "(default: " +
-		"${DEFAULT-VALUE})")
+	@Option(names = "--tasks", defaultValue = "inpaint,colorize,upscale,denoise", split = ",", description =
+		"(default: ${DEFAULT-VALUE})")
 	private List<String> tasks;
 
 	@Option(names = "--sigma-max", defaultValue = "50", description = "σmax of every method (default: " +
@@ -75,9 +75,13 @@ final class SmcBenchCommand implements Callable<Integer> {
 				final CallsPlot.Panel panel = new CallsPlot.Panel(p.description).reference(1, "exact samples");
 				panels.add(panel);
 				final List<Object[]> methods = new ArrayList<>();
-				if (!noReplacement) methods.add(new Object[] { "pc+resample3 (default)", p.request("pc", Restoration.REPLACING_STEPS,
-					Restoration.DEFAULT_RESAMPLINGS, samples, seed) });
-				if (!noReplacement) methods.add(new Object[] { "pc", p.request("pc", 500, 0, samples, seed) });
+				if (!noReplacement && p.task == Restoration.Task.DENOISE)
+					methods.add(new Object[] { "em (default)", p.request("em", Restoration.PERTURBING_STEPS, 0, samples, seed) });
+				else if (!noReplacement) {
+					methods.add(new Object[] { "pc+resample3 (default)", p.request("pc", Restoration.REPLACING_STEPS,
+						Restoration.DEFAULT_RESAMPLINGS, samples, seed) });
+					methods.add(new Object[] { "pc", p.request("pc", 500, 0, samples, seed) });
+				}
 				for (final int s : steps)
 					for (final int n : particles)
 						methods.add(new Object[] { "particles " + n + " × " + s, p.particleRequest(n, s, samples, seed) });
@@ -129,9 +133,11 @@ final class SmcBenchCommand implements Callable<Integer> {
 				return PosteriorBenchmark.colorization();
 			case "upscale":
 				return PosteriorBenchmark.upscaling();
+			case "denoise":
+				return PosteriorBenchmark.denoising();
 			default:
-				throw new sc.fiji.scoresde.errors.InvalidOptionException("--tasks takes inpaint, colorize and " +
-					"upscale, not " + task);
+				throw new sc.fiji.scoresde.errors.InvalidOptionException("--tasks takes inpaint, colorize, upscale " +
+					"and denoise, not " + task);
 		}
 	}
 }
