@@ -9,9 +9,10 @@ import sc.fiji.scoresde.runtime.LoadedModel;
 
 /**
  * The options of Inpaint, Colorize, Super-resolution, Denoise and Guided synthesis (VE)..., shared by the SciJava
- * commands and their menu entries. Keys are the SciJava field names, which are also the first words of the dialog labels, so one
- * macro line works in both. Defaults are those the exact-posterior benchmark favours (docs/bench-inpainting.txt):
- * pc with 3 RePaint resamplings over 125 steps for inpaint and colorize, em with 500 steps for denoise and edit.
+ * commands and their menu entries. Keys are the SciJava field names, which are also the first words of the dialog
+ * labels, so one macro line works in both. Defaults are those the exact-posterior benchmark favours
+ * (docs/bench-inpainting.txt): pc with 3 RePaint resamplings over 125 steps for inpaint, colorize and
+ * super-resolution, em with 500 steps for denoise and edit; no particles.
  */
 public final class RestoreOptions {
 
@@ -170,12 +171,11 @@ public final class RestoreOptions {
 		return r;
 	}
 
-	/** Float output: asked for, or with uncertainty (a standard deviation is no 8-bit image). */
 	public boolean floatOutput() {
-		return uncertainty || GenerateOptions.OUTPUT_FLOAT.equals(output);
+		return GenerateOptions.OUTPUT_FLOAT.equals(output);
 	}
 
-	/** "sampler pc" or "particle sampler, 4 particles": the log line's words. */
+	/** "sampler pc" or "particle sampler (MCGdiff), 4 particles": the log line's words. */
 	public String method() {
 		return particles > 0 ? "particle sampler (MCGdiff), " + particles + " particles" : "sampler " + sampler;
 	}

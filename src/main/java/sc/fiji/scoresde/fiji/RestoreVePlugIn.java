@@ -97,7 +97,8 @@ public abstract class RestoreVePlugIn implements PlugIn {
 				gd.addNumericField("Strength (t0 in (0,1]; 1: plain generation)", last.strength, 3);
 		}
 		if (task != Restoration.Task.EDIT) gd.addNumericField("Particles (exact posterior sampler per sample; 0: " +
-			"the sampler above; >0: sampler and resample do not apply)", added.particles, 0);
+			"the sampler above; >0: " + (RestoreOptions.replacing(task) ? "sampler and resample do" : "the sampler does") +
+			" not apply)", added.particles, 0);
 		if (RestoreOptions.replacing(task)) gd.addNumericField("Noise (sigma_y of the observed values in [0,1] " +
 			"units, with particles; 0: exact)", added.noise, 4);
 		if (task == Restoration.Task.UPSCALE) gd.addNumericField("Factor (the image is k times smaller than the " +
