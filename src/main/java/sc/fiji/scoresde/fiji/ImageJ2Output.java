@@ -74,22 +74,21 @@ final class ImageJ2Output {
 	 */
 	@SuppressWarnings("unchecked")
 	private static void label(final Object dataset, final ClassLoader loader, final String[] planeLabels,
-		final LogService log) throws ReflectiveOperationException
+		final LogService log)
 	{
-		final Class<?> metadataType;
 		try {
-			metadataType = Class.forName("io.scif.DefaultImageMetadata", true, loader);
+			final Class<?> metadataType = Class.forName("io.scif.DefaultImageMetadata", true, loader);
+			final Object metadata = metadataType.getConstructor().newInstance();
+			((java.util.Map<String, Object>) metadataType.getMethod("getTable").invoke(metadata)).put("SliceLabels",
+				planeLabels);
+			final Object imgPlus = dataset.getClass().getMethod("getImgPlus").invoke(dataset);
+			((java.util.Map<String, Object>) imgPlus.getClass().getMethod("getProperties").invoke(imgPlus)).put(
+				"scifio.metadata.image", metadata);
 		}
-		catch (final ClassNotFoundException e) {
-			if (log != null) log.warn("Score SDE VE: SCIFIO is not present, so the planes of " + dataset + " keep no " +
-				"labels; their order is " + String.join(", ", planeLabels));
-			return;
+		catch (final ReflectiveOperationException | LinkageError | ClassCastException e) {
+			// the Dataset stays (axes, name); only the labels are lost
+			if (log != null) log.warn("Score SDE VE: the planes keep no labels in ImageJ2 (SCIFIO's image metadata " +
+				"is missing or not the expected one: " + e + "); their order is " + String.join(", ", planeLabels));
 		}
-		final Object metadata = metadataType.getConstructor().newInstance();
-		((java.util.Map<String, Object>) metadataType.getMethod("getTable").invoke(metadata)).put("SliceLabels",
-			planeLabels);
-		final Object imgPlus = dataset.getClass().getMethod("getImgPlus").invoke(dataset);
-		((java.util.Map<String, Object>) imgPlus.getClass().getMethod("getProperties").invoke(imgPlus)).put(
-			"scifio.metadata.image", metadata);
 	}
 }
