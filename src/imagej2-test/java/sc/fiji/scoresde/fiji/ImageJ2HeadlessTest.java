@@ -129,6 +129,29 @@ class ImageJ2HeadlessTest {
 	}
 
 	@Test
+	void uncertaintyOutputIsAFloatDatasetWhoseLegacyImageHasTheSliceLabels() throws Exception {
+		final Map<String, Object> in = RestoreVeCommandTest.inputs();
+		in.put("image", RestoreVeCommandTest.picture(12, 16, 16, 3));
+		in.put("particles", 4);
+		in.put("samples", 2);
+		in.put("uncertainty", true);
+		final UpscaleVeCommand command = RestoreVeCommand.runAndWait(context, UpscaleVeCommand.class, in);
+		final Dataset ds = context.service(ConvertService.class).convert(command.result(), Dataset.class);
+		assertNotNull(ds, "result: " + command.getCancelReason());
+		ImageJ2Session.assertXycz(ds, 32, 32, 3, 4);
+		assertTrue(ds.firstElement() instanceof FloatType);
+		assertFalse(ds.isRGBMerged());
+		final ij.ImagePlus imp = context.service(ConvertService.class).convert(ds, ij.ImagePlus.class);
+		assertNotNull(imp, "imagej-legacy made the ImageJ 1 image");
+		assertEquals(List.of(3, 4, 1), List.of(imp.getNChannels(), imp.getNSlices(), imp.getNFrames()));
+		final String[] labels = { "mean", "std", "sample 1", "sample 2" };
+		for (int z = 1; z <= 4; z++)
+			for (int c = 1; c <= 3; c++)
+				assertEquals(labels[z - 1], imp.getStack().getSliceLabel(imp.getStackIndex(c, z, 1)), "c " + c + ", z " +
+					z);
+	}
+
+	@Test
 	void menuEntriesAreThePluginsConfigBridgesOnce() throws Exception {
 		final Map<String, String> expected = new HashMap<>();
 		for (final String line : Files.readAllLines(Path.of("plugins.config"), StandardCharsets.UTF_8)) {
@@ -136,7 +159,7 @@ class ImageJ2HeadlessTest {
 			final String[] parts = line.split(",");
 			expected.put(parts[1].trim().replace("\"", ""), parts[2].trim());
 		}
-		assertEquals(8, expected.size(), "plugins.config entries: " + expected);
+		assertEquals(9, expected.size(), "plugins.config entries: " + expected);
 		for (final Map.Entry<String, String> e : expected.entrySet())
 			assertEquals(e.getValue(), Menus.getCommands().get(e.getKey()), "the menu entry " + e.getKey() +
 				" runs its ImageJ 1 bridge (no SciJava command took its place)");

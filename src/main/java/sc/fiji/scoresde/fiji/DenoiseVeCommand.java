@@ -14,6 +14,14 @@ public class DenoiseVeCommand extends RestoreVeCommand {
 	@Parameter(label = "Sigma (noise in [0,1] units; -1: estimate from the image)", persist = false)
 	private double sigma = -1;
 
+	@Parameter(label = "Particles (exact posterior sampler per sample; 0: the sampler; >0: the sampler does not " +
+		"apply)", min = "0", max = "" + Restoration.MAX_PARTICLES, persist = false)
+	private int particles = 0;
+
+	@Parameter(label = "Uncertainty (also the per-pixel mean and std over the samples; samples >= 2)",
+		persist = false)
+	private boolean uncertainty = false;
+
 	@Override
 	Restoration.Task task() {
 		return Restoration.Task.DENOISE;
@@ -22,5 +30,7 @@ public class DenoiseVeCommand extends RestoreVeCommand {
 	@Override
 	void configure(final RestoreOptions o) {
 		o.sigma = sigma;
+		o.particles = particles;
+		o.uncertainty = uncertainty;
 	}
 }

@@ -28,6 +28,16 @@ final class ImageJ2Output {
 	 * else the image itself.
 	 */
 	static Img<?> of(final Context context, final Img<?> img, final String name, final LogService log) {
+		return of(context, img, name, null, log);
+	}
+
+	/**
+	 * {@link #of(Context, Img, String, LogService)} with a label for each plane (channels fastest, then Z), which
+	 * ImageJ2 gives the legacy image as its slice labels; null: none.
+	 */
+	static Img<?> of(final Context context, final Img<?> img, final String name, final String[] planeLabels,
+		final LogService log)
+	{
 		if (context == null || img == null || img.numDimensions() != 4) return img;
 		final Service datasets = context.getService("net.imagej.DatasetService");
 		if (datasets == null) return img;
@@ -47,12 +57,38 @@ final class ImageJ2Output {
 			final boolean rgb = img.dimension(2) == 3 && img.firstElement() instanceof
 				net.imglib2.type.numeric.integer.UnsignedByteType;
 			if (rgb) dataset.getClass().getMethod("setRGBMerged", boolean.class).invoke(dataset, true);
+			if (planeLabels != null) label(dataset, loader, planeLabels, log);
 			return (Img<?>) dataset;
 		}
 		catch (final ReflectiveOperationException | LinkageError | ClassCastException e) {
 			if (log != null) log.warn("Score SDE VE: ImageJ2 is present but its Dataset API is not the expected one (" +
 				e + "); the output keeps unnamed axes");
 			return img;
+		}
+	}
+
+	/**
+	 * imagej-legacy (2.0.3, ImagePlusCreatorUtils.getSliceLabels) takes the slice labels of the image it makes for a
+	 * Dataset from SCIFIO's image metadata in the ImgPlus properties, table key "SliceLabels": the one way to label
+	 * the planes that reaches the ImageJ 1 window.
+	 */
+	@SuppressWarnings("unchecked")
+	private static void label(final Object dataset, final ClassLoader loader, final String[] planeLabels,
+		final LogService log)
+	{
+		try {
+			final Class<?> metadataType = Class.forName("io.scif.DefaultImageMetadata", true, loader);
+			final Object metadata = metadataType.getConstructor().newInstance();
+			((java.util.Map<String, Object>) metadataType.getMethod("getTable").invoke(metadata)).put("SliceLabels",
+				planeLabels);
+			final Object imgPlus = dataset.getClass().getMethod("getImgPlus").invoke(dataset);
+			((java.util.Map<String, Object>) imgPlus.getClass().getMethod("getProperties").invoke(imgPlus)).put(
+				"scifio.metadata.image", metadata);
+		}
+		catch (final ReflectiveOperationException | LinkageError | ClassCastException e) {
+			// the Dataset stays (axes, name); only the labels are lost
+			if (log != null) log.warn("Score SDE VE: the planes keep no labels in ImageJ2 (SCIFIO's image metadata " +
+				"is missing or not the expected one: " + e + "); their order is " + String.join(", ", planeLabels));
 		}
 	}
 }

@@ -14,7 +14,7 @@ import sc.fiji.scoresde.restore.RestorationService;
 /** Regenerates the masked region of the image (replacement; by default with RePaint resampling). */
 @Plugin(type = Command.class, label = "Inpaint (VE)", headless = true, initializer = "initChoices",
 	description = "Regenerate a region of an image with a Score SDE (VE) model")
-public class InpaintVeCommand extends RestoreVeCommand {
+public class InpaintVeCommand extends ReplacingVeCommand {
 
 	@Parameter(label = "Mask (nonzero: regenerated; or give a rectangle)", required = false, persist = false)
 	private Img<?> mask;
@@ -22,19 +22,11 @@ public class InpaintVeCommand extends RestoreVeCommand {
 	@Parameter(label = "Rect (x,y,w,h to regenerate, instead of a mask)", required = false, persist = false)
 	private String rect = "";
 
-	@Parameter(label = "Resample (RePaint resamplings per step, pc only; 0: plain replacement)", min = "0",
-		max = "100", persist = false)
-	private int resample = 3;
-
 	@Override
 	Restoration.Task task() {
 		return Restoration.Task.INPAINT;
 	}
 
-	@Override
-	void configure(final RestoreOptions o) {
-		o.resample = resample;
-	}
 
 	@Override
 	float[] regenerate(final UserImage input) {

@@ -22,6 +22,7 @@ import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.runtime.ModelLocator;
 import sc.fiji.scoresde.imagej.ImgConversion;
 import sc.fiji.scoresde.imagej.ImgInput;
+import sc.fiji.scoresde.imagej.UncertaintyStack;
 import sc.fiji.scoresde.images.UserImage;
 import sc.fiji.scoresde.restore.Restoration;
 import sc.fiji.scoresde.sampling.SamplerOptions;
@@ -29,9 +30,10 @@ import sc.fiji.scoresde.sampling.SamplingCancelledException;
 import sc.fiji.scoresde.sampling.SchedulerConfig;
 
 /**
- * The SciJava shell shared by Inpaint, Colorize, Denoise and Guided synthesis (VE)...: reads the input image (one
- * plane, never modified), runs {@link RestorationService} with progress and cancel, and outputs the results as an
- * (X, Y, channel, result) image like Generate (VE)... The menu entries are the ImageJ 1 plugins in plugins.config
+ * The SciJava shell shared by Inpaint, Colorize, Super-resolution, Denoise and Guided synthesis (VE)...: reads the
+ * input image (one plane, never modified), runs {@link RestorationService} with progress and cancel, and outputs the
+ * results as an (X, Y, channel, result) image like Generate (VE)... (with uncertainty one float image whose planes
+ * are the mean, the standard deviation and the samples, {@link UncertaintyStack}). The menu entries are the ImageJ 1 plugins in plugins.config
  * ({@link RestoreVePlugIn}, same {@link RestoreOptions}), which read the selection and the current plane; these commands have no menu path of their own so that Fiji shows
  * one entry each, and are what scripts and headless runs call. No input is persisted: a script that leaves an option
  * out gets its default, never the value of an earlier run (the ImageJ 1 dialogs remember their own last values).
@@ -142,13 +144,17 @@ public abstract class RestoreVeCommand extends DynamicCommand {
 					name));
 			}
 			final String title = resultTitle(o, restored.seed);
-			result = ImageJ2Output.of(getContext(), o.floatOutput() ? ImgConversion.toFloatImg(restored)
+			if (restored.mean != null) result = ImageJ2Output.of(getContext(), ImgConversion.toFloatImg(
+				UncertaintyStack.of(restored)), title, UncertaintyStack.planeLabels(restored.batch, restored.channels),
+				log);
+			else result = ImageJ2Output.of(getContext(), o.floatOutput() ? ImgConversion.toFloatImg(restored)
 				: ImgConversion.toUint8Img(restored), title, log);
 			final MutableModuleItem<?> item = getInfo().getMutableOutput("result", Img.class);
 			if (item != null) item.setLabel(title);
-			log.info(String.format(Locale.ROOT, "Score SDE VE %s: model %s, seed %d, sampler %s, %d steps, %d " +
-				"result(s), %.1f s", name, o.model.trim().isEmpty() ? DefaultModel.NAME : o.model, restored.seed,
-				o.sampler, o.steps, restored.batch, (System.nanoTime() - start) / 1e9));
+			log.info(String.format(Locale.ROOT, "Score SDE VE %s: model %s, seed %d, %s, %d steps, %d result(s)%s, " +
+				"%.1f s", name, o.model.trim().isEmpty() ? DefaultModel.NAME : o.model, restored.seed, o.method(), o.steps,
+				restored.batch, restored.mean != null ? " with their mean and std" : "", (System.nanoTime() - start) /
+					1e9));
 		}
 		catch (final SamplingCancelledException e) {
 			log.info("Score SDE VE: " + e.getMessage() + "; no image was made");

@@ -21,11 +21,11 @@ import sc.fiji.scoresde.runtime.GeneratedImages;
 import sc.fiji.scoresde.runtime.LoadedModel;
 
 /**
- * The menu entries Inpaint, Colorize, Denoise and Guided synthesis (VE)... (plugins.config): a macro-recordable
- * dialog on the active image's current plane, then {@link RestorationService} on this thread ({@link ImageJ1Bridge}:
- * progress in the status bar, Esc cancels before the next network call). The input image is only read; the results
- * open in a new window (a stack for several samples). Inpaint's mask is the image's selection or another open image
- * of the same size.
+ * The menu entries Inpaint, Colorize, Super-resolution, Denoise and Guided synthesis (VE)... (plugins.config): a
+ * macro-recordable dialog on the active image's current plane, then {@link RestorationService} on this thread
+ * ({@link ImageJ1Bridge}: progress in the status bar, Esc cancels before the next network call). The input image is
+ * only read; the results open in a new window (a stack for several samples; with uncertainty one float stack: mean,
+ * std, then the samples). Inpaint's mask is the image's selection or another open image of the same size.
  */
 public abstract class RestoreVePlugIn implements PlugIn {
 
@@ -63,6 +63,9 @@ public abstract class RestoreVePlugIn implements PlugIn {
 		final Restoration.Task task = task();
 		final String title = RestoreOptions.title(task);
 		final RestoreOptions last = LastValues.of(title, RestoreOptions.class, () -> new RestoreOptions(task));
+		// a macro line recorded before particles, noise, factor and uncertainty existed lacks their keys and must
+		// still mean "without them", whatever the dialog was last answered
+		final RestoreOptions added = ij.Macro.getOptions() != null ? new RestoreOptions(task) : last;
 		final GenericDialog gd = new GenericDialog(last.name());
 		gd.addMessage("Input: " + imp.getTitle() + (imp.getStackSize() > 1 ? " (the current plane)" : ""));
 		// labels start with the option key: GenericDialog derives the macro key from the first word
@@ -84,7 +87,7 @@ public abstract class RestoreVePlugIn implements PlugIn {
 		gd.addChoice("Output", GenerateOptions.OUTPUTS, imp.getBitDepth() == 32 ? GenerateOptions.OUTPUT_FLOAT
 			: last.output);
 		switch (task) {
-			case INPAINT: case COLORIZE:
+			case INPAINT: case COLORIZE: case UPSCALE:
 				gd.addNumericField("Resample (RePaint resamplings per step, pc only)", last.resample, 0);
 				break;
 			case DENOISE:
@@ -93,6 +96,15 @@ public abstract class RestoreVePlugIn implements PlugIn {
 			default:
 				gd.addNumericField("Strength (t0 in (0,1]; 1: plain generation)", last.strength, 3);
 		}
+		if (task != Restoration.Task.EDIT) gd.addNumericField("Particles (exact posterior sampler per sample; 0: " +
+			"the sampler above; >0: " + (RestoreOptions.replacing(task) ? "sampler and resample do" : "the sampler does") +
+			" not apply)", added.particles, 0);
+		if (RestoreOptions.replacing(task)) gd.addNumericField("Noise (sigma_y of the observed values in [0,1] " +
+			"units, with particles; 0: exact)", added.noise, 4);
+		if (task == Restoration.Task.UPSCALE) gd.addNumericField("Factor (the image is k times smaller than the " +
+			"model's images)", added.factor, 0);
+		if (task != Restoration.Task.EDIT) gd.addCheckbox("Uncertainty (also the per-pixel mean and std over the " +
+			"samples, as one float stack; samples >= 2)", added.uncertainty);
 		gd.showDialog();
 		if (gd.wasCanceled()) return null;
 		final Dialog d = new Dialog();
@@ -107,10 +119,14 @@ public abstract class RestoreVePlugIn implements PlugIn {
 		o.device = gd.getNextChoice();
 		o.output = gd.getNextChoice();
 		switch (task) {
-			case INPAINT: case COLORIZE: o.resample = (int) gd.getNextNumber(); break;
+			case INPAINT: case COLORIZE: case UPSCALE: o.resample = (int) gd.getNextNumber(); break;
 			case DENOISE: o.sigma = gd.getNextNumber(); break;
 			default: o.strength = gd.getNextNumber();
 		}
+		if (task != Restoration.Task.EDIT) o.particles = (int) gd.getNextNumber();
+		if (RestoreOptions.replacing(task)) o.noise = gd.getNextNumber();
+		if (task == Restoration.Task.UPSCALE) o.factor = (int) gd.getNextNumber();
+		if (task != Restoration.Task.EDIT) o.uncertainty = gd.getNextBoolean();
 		if (ImageJ1Bridge.invalidNumber(gd)) return null;
 		// the seed is not remembered: each dialog opens with -1 (pick one)
 		LastValues.remember(title, o);
@@ -133,11 +149,22 @@ public abstract class RestoreVePlugIn implements PlugIn {
 			}
 		});
 		if (images == null) return null;
-		final ImagePlus out = ImagePlusConversion.toImagePlus(images, title + " of " + imp.getTitle() + " seed=" +
-			images.seed, o.floatOutput());
-		out.setCalibration(imp.getCalibration());
-		IJ.log("Score SDE VE " + title + " of " + imp.getTitle() + ": seed " + images.seed + ", sampler " + o.sampler +
-			", " + images.steps + " steps, " + images.batch + " result(s)");
+		final String name = title + " of " + imp.getTitle() + " seed=" + images.seed;
+		final ImagePlus out = images.mean != null ? ImagePlusConversion.toUncertaintyImagePlus(images, name)
+			: ImagePlusConversion.toImagePlus(images, name, o.floatOutput());
+		// super-resolution's result is k times larger than its input: its pixels are k times smaller
+		if (o.task != Restoration.Task.UPSCALE) out.setCalibration(imp.getCalibration());
+		else {
+			final ij.measure.Calibration c = imp.getCalibration().copy();
+			c.pixelWidth /= o.factor;
+			c.pixelHeight /= o.factor;
+			c.xOrigin *= o.factor;
+			c.yOrigin *= o.factor;
+			out.setCalibration(c);
+		}
+		IJ.log("Score SDE VE " + title + " of " + imp.getTitle() + ": seed " + images.seed + ", " + o.method() + ", " +
+			images.steps + " steps, " + images.batch + " result(s)" + (images.mean != null ? " with their mean and " +
+				"std" : ""));
 		return out;
 	}
 

@@ -47,18 +47,46 @@ public final class ImagePlusConversion {
 		}
 		else {
 			for (int n = 0; n < g.batch; n++)
-				for (int c = 0; c < g.channels; c++) {
-					final float[] values = new float[plane];
-					for (int i = 0; i < plane; i++)
-						values[i] = g.nhwc[(n * plane + i) * g.channels + c];
-					stack.addSlice(g.channels == 1 ? "image " + n : "image " + n + " channel " + c, new FloatProcessor(
-						g.width, g.height, values));
-				}
+				for (int c = 0; c < g.channels; c++)
+					stack.addSlice(g.channels == 1 ? "image " + n : "image " + n + " channel " + c, plane(g, n, c));
 		}
 		final ImagePlus imp = new ImagePlus(title, stack);
 		if (!bytes && g.channels > 1) imp.setDimensions(g.channels, 1, g.batch);
+		describe(imp, g);
+		return imp;
+	}
+
+	/**
+	 * A restoration's results with uncertainty as one float stack ({@link UncertaintyStack}): slices labelled "mean",
+	 * "std", "sample 1" … "sample K"; for several channels a channels × slices hyperstack with those labels.
+	 */
+	public static ImagePlus toUncertaintyImagePlus(final GeneratedImages g, final String title) {
+		final GeneratedImages all = UncertaintyStack.of(g);
+		final String[] labels = UncertaintyStack.labels(g.batch);
+		final ImageStack stack = new ImageStack(g.width, g.height);
+		for (int n = 0; n < all.batch; n++)
+			for (int c = 0; c < g.channels; c++)
+				stack.addSlice(labels[n], plane(all, n, c));
+		final ImagePlus imp = new ImagePlus(title, stack);
+		if (g.channels > 1) {
+			imp.setDimensions(g.channels, all.batch, 1);
+			imp.setOpenAsHyperStack(true);
+		}
+		describe(imp, g);
+		return imp;
+	}
+
+	/** Channel c of image n as a float slice. */
+	private static FloatProcessor plane(final GeneratedImages g, final int n, final int c) {
+		final int plane = g.width * g.height;
+		final float[] values = new float[plane];
+		for (int i = 0; i < plane; i++)
+			values[i] = g.nhwc[(n * plane + i) * g.channels + c];
+		return new FloatProcessor(g.width, g.height, values);
+	}
+
+	private static void describe(final ImagePlus imp, final GeneratedImages g) {
 		imp.setProperty("Info", "Score SDE VE\nseed=" + g.seed + "\nsteps=" + g.steps + "\ndevice=" + g.device + "\n");
 		imp.setProp("score-sde.seed", Long.toString(g.seed));
-		return imp;
 	}
 }

@@ -222,6 +222,110 @@ class LegacyMacroTest {
 		assertInputUntouched(dir);
 	}
 
+	/** The pixels of one plane (1-based stack index) as floats. */
+	static float[] floats(final ImagePlus imp, final int index) {
+		return (float[]) imp.getStack().getProcessor(index).convertToFloat().getPixels();
+	}
+
+	@Test
+	void upscaleUncertaintyMacroGivesMeanStdAndSamples(@TempDir final Path dir) throws Exception {
+		final Path out = dir.resolve("sr.tif"), mean = dir.resolve("mean.tif"), std = dir.resolve("std.tif"), small =
+			dir.resolve("small.tif");
+		ij1.runMacro("close(\"*\");\n" + macro("upscale_uncertainty.ijm") + "\nselectImage(\"mean\");\nsaveAs(\"Tiff\", \"" +
+			mean + "\");\nselectImage(\"std\");\nsaveAs(\"Tiff\", \"" + std + "\");\nselectImage(\"shirt.png 2x smaller\");" +
+			"\nsaveAs(\"Tiff\", \"" + small + "\");\n", "image=" + Paths.get("examples", "shirt.png").toAbsolutePath() +
+				" particles=4 steps=10 samples=2 seed=3 out=" + out);
+		final ImagePlus res = IJ.openImage(out.toString());
+		assertNotNull(res, "the macro saved the result");
+		assertEquals("28x28x4 32-bit", RecordedMacros.shape(res));
+		final String[] labels = { "mean", "std", "sample 1", "sample 2" };
+		for (int i = 1; i <= 4; i++)
+			assertEquals(labels[i - 1], res.getStack().getSliceLabel(i), "slice " + i);
+		assertTrue(res.getInfoProperty().contains("seed=3"), res.getInfoProperty());
+		assertTrue(java.util.Arrays.equals(floats(res, 1), floats(IJ.openImage(mean.toString()), 1)), "the mean window");
+		final float[] sd = floats(IJ.openImage(std.toString()), 1);
+		assertTrue(java.util.Arrays.equals(floats(res, 2), sd), "the std window");
+		double spread = 0;
+		for (final float v : sd) {
+			assertTrue(v >= 0, "a standard deviation is >= 0: " + v);
+			spread += v;
+		}
+		assertTrue(spread > 0, "the samples differ somewhere");
+		final ImagePlus in = IJ.openImage(small.toString());
+		assertEquals("14x14x1 32-bit", RecordedMacros.shape(in), "the macro shrank the image 2x");
+		final float[] sample = floats(res, 3), known = floats(in, 1);
+		int unclamped = 0;
+		for (int y = 0; y < 14; y++)
+			for (int x = 0; x < 14; x++) {
+				final float[] block = { sample[2 * y * 28 + 2 * x], sample[2 * y * 28 + 2 * x + 1], sample[(2 * y + 1) *
+					28 + 2 * x], sample[(2 * y + 1) * 28 + 2 * x + 1] };
+				boolean inside = true;
+				for (final float v : block)
+					inside &= v > 0 && v < 1;
+				if (!inside) continue;
+				unclamped++;
+				assertEquals(known[y * 14 + x], (block[0] + block[1] + block[2] + block[3]) / 4, 1e-4, "block " + x + "," +
+					y + " of sample 1 averages to the shrunk image's pixel");
+			}
+		assertTrue(unclamped > 14 * 14 / 2, "blocks with no pixel clamped to [0, 1]: " + unclamped);
+	}
+
+	@Test
+	void upscaleOfAnRgbModelIsAChannelsBySlicesHyperstackAtHalfThePixelSize(@TempDir final Path dir)
+		throws Exception
+	{
+		final Path out = dir.resolve("rgb.tif");
+		ij1.runMacro("close(\"*\");\nnewImage(\"in\", \"RGB ramp\", 16, 16, 1);\n" +
+			"run(\"Properties...\", \"unit=mm pixel_width=2 pixel_height=2\");\n" +
+			"run(\"Super-resolution (VE)...\", \"model=[" + tiny() + "] steps=3 seed=2 samples=2 particles=4 " +
+			"uncertainty\");\nsaveAs(\"Tiff\", \"" + out + "\");", "");
+		final ImagePlus res = IJ.openImage(out.toString());
+		assertNotNull(res, "the line made an image");
+		assertEquals(32, res.getBitDepth());
+		assertEquals(java.util.List.of(32, 32, 3, 4, 1), java.util.List.of(res.getWidth(), res.getHeight(), res
+			.getNChannels(), res.getNSlices(), res.getNFrames()), "X, Y, channels, mean | std | 2 samples, frames");
+		final String[] labels = { "mean", "std", "sample 1", "sample 2" };
+		for (int z = 1; z <= 4; z++)
+			for (int c = 1; c <= 3; c++)
+				assertEquals(labels[z - 1], res.getStack().getSliceLabel(res.getStackIndex(c, z, 1)), "c " + c + ", z " + z);
+		assertEquals(1.0, res.getCalibration().pixelWidth, 1e-12, "2 mm pixels made 2x smaller");
+		assertEquals("mm", res.getCalibration().getUnit());
+	}
+
+	/** The open images, as a macro counts them. */
+	static int openImages(final Path dir) throws Exception {
+		final Path count = dir.resolve("count.txt");
+		ij1.runMacro("File.saveString(\"\" + nImages, \"" + count + "\");", "");
+		return Integer.parseInt(Files.readString(count).trim());
+	}
+
+	@Test
+	void badSuperResolutionInputIsOneSentenceAndOpensNothing(@TempDir final Path dir) throws Exception {
+		final String grey14 = "close(\"*\");\nnewImage(\"in\", \"8-bit ramp\", 14, 14, 1);";
+		final String[][] cases = { //
+			{ "close(\"*\");\nnewImage(\"in\", \"8-bit ramp\", 28, 28, 1);", "steps=3",
+				"give a 14×14 image for factor 2" },
+			{ grey14, "steps=3 particles=4 noise=-0.1", "Super-resolution (VE): option 'noise' is -0.1; expected 0" },
+			{ "close(\"*\");\nnewImage(\"in\", \"RGB black\", 14, 14, 1);\nsetColor(255, 0, 0);\nfillRect(2, 2, 5, 5);",
+				"steps=3", "the input image has 3 channels with different values; the model has 1" },
+			{ grey14, "steps=3 samples=1 uncertainty", "Super-resolution (VE): option 'samples' is 1; expected 2 or " +
+				"more with uncertainty" } };
+		for (final String[] c : cases) {
+			ij1.runMacro(c[0], "");
+			assertEquals(1, openImages(dir), "the input is open");
+			// IJ.run from this thread, not a macro's: the refusal cannot end a macro (which closes its images), so the
+			// images left open are those the entry left
+			final RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> ij1
+				.run("Super-resolution (VE)...", "model=[] " + c[1]), "refused: " + c[2]);
+			assertTrue(e.getMessage().contains(c[2]), c[2] + " in: " + e.getMessage());
+			assertEquals(1, openImages(dir), "no image opened: " + c[2]);
+		}
+		// the same run, valid, opens its result the same way
+		ij1.runMacro(grey14, "");
+		ij1.run("Super-resolution (VE)...", "model=[] steps=2 particles=2 samples=2 seed=1 uncertainty");
+		assertEquals(2, openImages(dir), "a valid line opens the result");
+	}
+
 	/** CSV lines of a saved Results table without its header. */
 	static java.util.List<String> rows(final Path csv) throws Exception {
 		final java.util.List<String> lines = Files.readAllLines(csv);

@@ -95,8 +95,9 @@ class RecordedMacrosReplayTest {
 	void everyMenuEntryHasARecordedLine() throws Exception {
 		final List<String> commands = RecordedMacros.load().values().stream().map(c -> c.get("command")).distinct()
 			.sorted().collect(java.util.stream.Collectors.toList());
-		for (final String entry : List.of("Generate (VE)...", "Inpaint (VE)...", "Colorize (VE)...", "Denoise (VE)...",
-			"Guided synthesis (VE)...", "Log-likelihood (VE)...", "Interpolate (VE)..."))
+		for (final String entry : List.of("Generate (VE)...", "Inpaint (VE)...", "Colorize (VE)...",
+			"Super-resolution (VE)...", "Denoise (VE)...", "Guided synthesis (VE)...", "Log-likelihood (VE)...",
+			"Interpolate (VE)..."))
 			assertTrue(commands.contains(entry), entry + " has a recorded line: " + commands);
 	}
 }

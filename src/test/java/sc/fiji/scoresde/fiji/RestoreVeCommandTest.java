@@ -31,9 +31,13 @@ import sc.fiji.scoresde.generate.GenerationService;
 import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.imagej.ImgConversion;
 import sc.fiji.scoresde.imagej.ImgInput;
+import sc.fiji.scoresde.imagej.UncertaintyStack;
 import sc.fiji.scoresde.restore.RestorationService;
 
-/** Inpaint, Colorize, Denoise and Guided synthesis (VE) as SciJava commands, headless, on the ncsnpp-tiny fixture. */
+/**
+ * Inpaint, Colorize, Super-resolution, Denoise and Guided synthesis (VE) as SciJava commands, headless, on the
+ * ncsnpp-tiny fixture.
+ */
 class RestoreVeCommandTest {
 
 	static Context context;
@@ -103,8 +107,8 @@ class RestoreVeCommandTest {
 			w -> {}))
 		{
 			final sc.fiji.scoresde.images.UserImage u = ImgInput.toUserImage(image, "image");
-			return RestorationService.run(model, o.request(), RestorationService.input(u, o.task, 3), 1, 32, 32, region,
-				new GenerationService.Hooks());
+			return RestorationService.run(model, o.request(), RestorationService.input(u, o.task, 3), 1, u.height,
+				u.width, region, new GenerationService.Hooks());
 		}
 	}
 
@@ -176,6 +180,79 @@ class RestoreVeCommandTest {
 	}
 
 	@Test
+	void superResolutionWithParticlesAndUncertaintyGivesMeanStdThenTheSamples() throws Exception {
+		final Img<FloatType> small = picture(8, 16, 16, 3);
+		final UpscaleVeCommand c = run(UpscaleVeCommand.class, inputs("image", small, "particles", 4, "steps", 3,
+			"samples", 2, "uncertainty", true, "output", GenerateOptions.OUTPUT_RGB));
+		assertNotNull(c.result(), "result: " + c.getCancelReason());
+		final Img<?> out = c.result();
+		assertArrayEquals(new long[] { 32, 32, 3, 4 }, dims(out), "(X, Y, channel, mean | std | sample 1 | sample 2)");
+		assertEquals(FloatType.class, out.firstElement().getClass(), "float whatever output says");
+		final sc.fiji.scoresde.restore.Restoration.Request request = c.options().request();
+		assertEquals(4, request.particles);
+		assertNull(request.sampler.name, "with particles the particle sampler runs, not the pc sampler chosen");
+		assertEquals(0, request.resamplings, "nor RePaint resampling");
+		final GeneratedImages core = core(c, small, null);
+		assertNotNull(core.mean, "the core gave the mean and std");
+		assertArrayEquals(values(ImgConversion.toFloatImg(UncertaintyStack.of(core))), values(out),
+			"mean, std, then the samples, as the core made them for seed 5");
+		final float[] v = values(out), in = values(small);
+		final int plane = 32 * 32;
+		for (int p = 0; p < 4; p++)
+			for (int ch = 0; ch < 3; ch++) {
+				double spread = 0;
+				for (int i = 0; i < plane; i++) {
+					final float x = v[(p * 3 + ch) * plane + i];
+					assertTrue(x >= 0 && x <= 1, "plane " + p + " in [0, 1]: " + x);
+					if (p == 1) spread += x;
+				}
+				if (p == 1) assertTrue(spread > 0, "the std is not zero everywhere (channel " + ch + ")");
+			}
+	}
+
+	@Test
+	void superResolutionSamplesKeepTheInputsBlockMeans() throws Exception {
+		// the bundled Fashion-MNIST model, trained, keeps its samples inside [0, 1] (the test model's are clamped)
+		final Img<FloatType> small = picture(10, 14, 14);
+		final UpscaleVeCommand c = run(UpscaleVeCommand.class, inputs("model", "", "image", small, "particles", 4,
+			"steps", 10, "samples", 2, "uncertainty", true));
+		assertNotNull(c.result(), "result: " + c.getCancelReason());
+		assertArrayEquals(new long[] { 28, 28, 1, 4 }, dims(c.result()));
+		final float[] v = values(c.result()), in = values(small);
+		int unclamped = 0;
+		for (final int p : new int[] { 2, 3 })
+			for (int y = 0; y < 14; y++)
+				for (int x = 0; x < 14; x++) {
+					double sum = 0;
+					boolean inside = true;
+					for (int dy = 0; dy < 2; dy++)
+						for (int dx = 0; dx < 2; dx++) {
+							final float value = v[(p * 28 + 2 * y + dy) * 28 + 2 * x + dx];
+							inside &= value > 0 && value < 1;
+							sum += value;
+						}
+					if (!inside) continue;
+					unclamped++;
+					assertEquals(in[y * 14 + x], sum / 4, 1e-4, "sample " + (p - 1) + ": the block mean at " + x + "," + y +
+						" is the input's pixel");
+				}
+		assertTrue(unclamped > 2 * 14 * 14 / 2, "most blocks have no pixel clamped to [0, 1]: " + unclamped);
+	}
+
+	@Test
+	void superResolutionWithoutUncertaintyGivesTheSamplesAsBefore() throws Exception {
+		final Img<FloatType> small = picture(9, 16, 16, 3);
+		final UpscaleVeCommand c = run(UpscaleVeCommand.class, inputs("image", small, "samples", 2));
+		assertNotNull(c.result(), "result: " + c.getCancelReason());
+		assertArrayEquals(new long[] { 32, 32, 3, 2 }, dims(c.result()), "(X, Y, channel, sample)");
+		assertEquals("pc", c.options().request().sampler.name);
+		assertEquals(3, c.options().request().resamplings, "replacement with RePaint resampling by default");
+		assertEquals(2, c.options().request().factor);
+		assertNull(c.restored().mean);
+		assertArrayEquals(values(ImgConversion.toFloatImg(core(c, small, null))), values(c.result()));
+	}
+
+	@Test
 	void eightBitInputIsDividedBy255AndEightBitOutputIsRounded() throws Exception {
 		final Img<UnsignedByteType> bytes = ArrayImgs.unsignedBytes(32, 32, 3);
 		int i = 0;
@@ -227,7 +304,19 @@ class RestoreVeCommandTest {
 			{ ColorizeVeCommand.class, inputs("steps", 0), "steps 0" },
 			{ ColorizeVeCommand.class, inputs("resample", -1), "'resample'" },
 			{ ColorizeVeCommand.class, inputs("model", "", "image", picture(6, 28, 28)), "3-channel" },
-			{ ColorizeVeCommand.class, inputs("model", "/no/such/model"), "'model'" } };
+			{ ColorizeVeCommand.class, inputs("model", "/no/such/model"), "'model'" },
+			{ UpscaleVeCommand.class, inputs(), "give a 16×16 image for factor 2" },
+			{ UpscaleVeCommand.class, inputs("image", picture(6, 8, 8, 3), "factor", 4, "samples", 0), "'samples' is 0" },
+			{ UpscaleVeCommand.class, inputs("image", picture(6, 16, 16, 3), "factor", 1), "'factor' is 1" },
+			{ UpscaleVeCommand.class, inputs("image", picture(6, 16, 16, 3), "particles", 4, "noise", -0.1),
+				"'noise' is -0.1" },
+			{ UpscaleVeCommand.class, inputs("image", picture(6, 16, 16, 3), "noise", 0.05), "without particles" },
+			{ UpscaleVeCommand.class, inputs("image", picture(6, 16, 16, 3), "uncertainty", true), "'samples' is 1" },
+			{ UpscaleVeCommand.class, inputs("model", "", "image", picture(6, 14, 14, 3)), "3 channels" },
+			{ InpaintVeCommand.class, inputs("rect", "1,1,4,4", "particles", -1), "'particles' is -1" },
+			{ InpaintVeCommand.class, inputs("rect", "1,1,4,4", "particles", 4, "steps", 1), "at least 2 steps" },
+			{ DenoiseVeCommand.class, inputs("sigma", 0.1, "particles", 4), "'samples' is 0" },
+			{ DenoiseVeCommand.class, inputs("sigma", 0.1, "samples", 1, "uncertainty", true), "'samples' is 1" } };
 		for (final Object[] c : cases) {
 			@SuppressWarnings("unchecked")
 			final RestoreVeCommand command = run((Class<RestoreVeCommand>) c[0], (Map<String, Object>) c[1]);

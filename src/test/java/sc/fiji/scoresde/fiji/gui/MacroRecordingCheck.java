@@ -67,6 +67,11 @@ public final class MacroRecordingCheck {
 			return this;
 		}
 
+		Spec checkbox(final int i, final boolean v) {
+			checkboxes.put(i, v);
+			return this;
+		}
+
 		String title() {
 			return command.replace("...", "");
 		}
@@ -88,6 +93,12 @@ public final class MacroRecordingCheck {
 		s.add(new Spec("inpaint-mask-image", "Inpaint (VE)...", "Inpaint (VE)", GREY_IN +
 			" newImage(\"m\", \"8-bit black\", 28, 28, 1); setColor(255); fillRect(6, 6, 12, 10);" +
 			" selectImage(\"in\"); run(\"Select None\");").string(0, "").choice(0, "m").number(0, "4"));
+		// the particle sampler (numbers 4: particles) with few particles and steps, so that the replay stays fast
+		s.add(new Spec("inpaint-particles", "Inpaint (VE)...", "Inpaint (VE)", GREY_IN +
+			" makeRectangle(6, 6, 12, 10);").string(0, "").number(0, "10").number(2, "2").number(4, "4"));
+		s.add(new Spec("super-resolution-particles-uncertainty", "Super-resolution (VE)...", "Super-resolution (VE)",
+			"close(\"*\"); newImage(\"in\", \"8-bit ramp\", 14, 14, 1);").string(0, "").number(0, "10").number(2, "2")
+				.number(4, "4").checkbox(0, true));
 		s.add(new Spec("colorize", "Colorize (VE)...", "Colorize (VE)",
 			"close(\"*\"); newImage(\"in\", \"8-bit ramp\", 32, 32, 1);").string(0, "${TINY}").number(0, "3").number(2,
 				"2"));
@@ -126,7 +137,7 @@ public final class MacroRecordingCheck {
 			RecorderReplayCheck.waitFor(() -> Recorder.getInstance() != null, "the recorder");
 			final String only = System.getProperty("macros.only", "");
 			for (final Spec spec : specs()) {
-				if (!only.isEmpty() && !only.equals(spec.name)) continue;
+				if (!only.isEmpty() && !java.util.Arrays.asList(only.split(",")).contains(spec.name)) continue;
 				try {
 					final Map<String, String> values = record(ij, spec, paths, log);
 					RecordedMacros.store(out, spec.name, values);

@@ -21,7 +21,7 @@ import sc.fiji.scoresde.Fixtures;
  * Re-records src/test/resources/macros-recorded from the menus of a real ImageJ 1 window under Xvfb, with the code
  * as it is now: only on request, {@code mvn -o -q test -Dtest=MacroRecordingRun -Dmacros.record=<folder>} (a
  * recording is the reference for {@code RecordedMacrosReplayTest}; make one only from a build whose pixels are
- * known good, and say which in the folder's README).
+ * known good, and say which in the folder's README; {@code -Dmacros.only=<case>,<case>} records those cases only).
  */
 class MacroRecordingRun {
 
@@ -42,9 +42,12 @@ class MacroRecordingRun {
 			.toURI()).toString();
 		final List<String> cmd = List.of("xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", Paths.get(System
 			.getProperty("java.home"), "bin", "java").toString(), "-Dplugins.dir=" + pluginsDir,
-			"-Dai.djl.offline=true", "-Dmacros.only=" + System.getProperty("macros.only", ""), "-cp", String.join(File.pathSeparator, entries), MacroRecordingCheck.class
-				.getName(), Paths.get(folder).toAbsolutePath().toString(), report.toString(), Fixtures.dir("ncsnpp-tiny")
-					.resolve("pipeline").toString(), architecture, work.resolve("trained").toString());
+			"-Dai.djl.offline=true",
+			// the test JVMs' fixed libtorch thread count (pom.xml): with another, the replayed floats differ in the last bits
+			"-Dscoresde.threads=" + System.getProperty("scoresde.threads", "2"), "-Dmacros.only=" + System.getProperty(
+				"macros.only", ""), "-cp", String.join(File.pathSeparator, entries), MacroRecordingCheck.class.getName(),
+			Paths.get(folder).toAbsolutePath().toString(), report.toString(), Fixtures.dir("ncsnpp-tiny").resolve(
+				"pipeline").toString(), architecture, work.resolve("trained").toString());
 		final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("gui.log")
 			.toFile()).start();
 		assertTrue(p.waitFor(1200, TimeUnit.SECONDS), "the recording finished");
