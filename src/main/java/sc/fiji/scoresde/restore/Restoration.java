@@ -431,9 +431,8 @@ public final class Restoration {
 	/** Network calls the request will make (−1 when adaptive). */
 	public static int plannedCalls(final SchedulerConfig config, final Request request) {
 		if (request.task == Task.DENOISE && request.posteriorMean) return 1;
-		// one call per σ level; a noisy observation may add its level τ to the ladder
-		if (request.particles > 0) return request.particleSteps() + (request.observationNoise > 0 || request.task ==
-			Task.DENOISE ? 1 : 0);
+		// one call per σ level; a noisy partial observation may add its level τ to the ladder (denoising starts at τ)
+		if (request.particles > 0) return request.particleSteps() + (request.observationNoise > 0 ? 1 : 0);
 		final Sampler s = request.samplerSettings().create(config);
 		return s.plannedCalls(new Conditioning() {
 

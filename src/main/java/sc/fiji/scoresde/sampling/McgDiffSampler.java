@@ -24,7 +24,9 @@ import sc.fiji.scoresde.errors.InvalidOptionException;
  * τ = σ_y/s: y/s = x̄_obs(τ). So for σ ≥ τ the observed coordinates of x_σ given y are N(ȳ, σ² − τ²); the particles
  * follow the ancestral (SMLD) backward kernel, their observed coordinates are drawn from its product with that
  * potential, and each particle is weighted by the kernel's predictive density of the potential over the previous
- * potential. At τ the observed coordinates become ȳ; below τ (noisy observations) the chain is the plain prior's. The
+ * potential. At τ the observed coordinates become ȳ; below τ (noisy observations) the chain is the plain prior's.
+ * When every coordinate is observed (denoising) the filter above τ only brings all particles to ȳ, so such a run
+ * starts at τ from ȳ and spends its steps from τ down: exact as the steps grow, whatever the particle count. The
  * last network call gives the noise-free estimate (Tweedie), as the other samplers' last step does.
  */
 public final class McgDiffSampler {
@@ -104,6 +106,14 @@ public final class McgDiffSampler {
 		return down.stream().mapToDouble(Double::doubleValue).toArray();
 	}
 
+	/** n levels from {@code from} down to {@code to}, evenly spaced in log σ. */
+	static double[] geometric(final double from, final double to, final int n) {
+		final double[] out = new double[n];
+		for (int i = 0; i < n; i++)
+			out[i] = from * Math.pow(to / from, i / (double) (n - 1));
+		return out;
+	}
+
 	/**
 	 * @param y R observations, (R, observed shape): each gets its own N particles and weights
 	 * @param sigmaY the observation noise σ_y ≥ 0 (0: exact)
@@ -120,7 +130,13 @@ public final class McgDiffSampler {
 		if (tau >= sde.sigmaMax) throw new InvalidOptionException(String.format(java.util.Locale.ROOT,
 			"sigma_y %.4g is too large for this model: the observation is noisier (%.4g in its coordinates) than the " +
 				"model's sigma_max %.4g, so it says nothing the prior does not", sigmaY, tau, sde.sigmaMax));
-		final double[] sigmas = ladder(tau);
+		// every coordinate observed (denoising): at τ the observation is the image there, so the filter above τ
+		// would only bring every particle to ȳ; the run starts there and spends its steps from τ down
+		final boolean whole = observation.observedCount() == image.size() && tau > 0;
+		if (whole && !(tau > sde.sigmaMin)) throw new InvalidOptionException(String.format(java.util.Locale.ROOT,
+			"the observation noise %.4g is not above the model's sigma_min %.4g: the image is as clean as the model " +
+				"can tell", tau, sde.sigmaMin));
+		final double[] sigmas = whole ? geometric(tau, sde.sigmaMin, steps) : ladder(tau);
 		control.expect(sigmas.length);
 		final int groups = (int) y.getShape().get(0);
 		final Shape batch = new Shape((long) groups * particles, image.get(0), image.get(1), image.get(2));
@@ -130,11 +146,16 @@ public final class McgDiffSampler {
 		final double[] logW = new double[groups * particles];
 		final List<Double> essTrace = new ArrayList<>();
 		int resamplings = 0;
-		boolean conditioned = true;
+		boolean conditioned = !whole;
 		final NDArray yBar = observation.restrict(y).mul((float) root).repeat(0, particles);
 		yBar.attach(manager);
 		NDArray x;
-		try (NDManager step = manager.newSubManager()) {
+		if (whole) {
+			x = observation.spread(yBar);
+			x.attach(manager);
+			essTrace.add((double) particles);
+		}
+		else try (NDManager step = manager.newSubManager()) {
 			// the prior at σmax, N(0, σmax²), times the first potential
 			final double s0 = sigmas[0] * sigmas[0];
 			final NDArray z = noise.normal(step, batch);
