@@ -72,9 +72,9 @@ class BenchCommandsTest {
 				// the ratio column is model error ÷ mean-guess error
 				assertEquals(Double.parseDouble(f[1]) / Double.parseDouble(f[2]), Double.parseDouble(f[3]), 0.01, line);
 				// the oracles fit more freely than the model's own scale (1) and offset (0): never a larger error
-				final double model = Double.parseDouble(f[1]), scale = Double.parseDouble(f[4]), affine = Double
+				final double own = Double.parseDouble(f[1]), scale = Double.parseDouble(f[4]), affine = Double
 					.parseDouble(f[5]);
-				assertTrue(scale <= model + 1e-4 && affine <= scale + 1e-4, line);
+				assertTrue(scale <= own + 1e-4 && affine <= scale + 1e-4, line);
 			}
 			if (f.length == 4 && f[0].contains(":")) rows.put(f[0], new double[] { Double.parseDouble(f[1]), Double
 				.parseDouble(f[2]) });
