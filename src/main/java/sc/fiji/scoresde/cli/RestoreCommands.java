@@ -128,8 +128,7 @@ final class RestoreCommands {
 
 		private List<Path> write(final String format, final GeneratedImages images) throws Exception {
 			if (images.mean != null) {
-				// all or nothing: every result is checked before the first file is written
-				images.requireFinite();
+				// all or nothing: mean and std are checked before the results' file, which write checks itself
 				images.mean.requireFinite();
 				images.std.requireFinite();
 			}

@@ -231,26 +231,22 @@ public final class Restoration {
 		 */
 		public float[][] moments(final int n, final boolean clamp) {
 			final float[] all = draws.toFloatArray();
-			final int per = all.length / n, count = weights.length / n;
-			final int d = per / count;
+			if (clamp) for (int i = 0; i < all.length; i++)
+				all[i] = Math.min(1f, Math.max(0f, all[i]));
+			final int count = weights.length / n, d = all.length / weights.length;
 			final float[] mean = new float[n * d], std = new float[n * d];
 			for (int i = 0; i < n; i++) {
-				final double[] m = new double[d], sq = new double[d];
+				final double[] w = java.util.Arrays.copyOfRange(weights, i * count, (i + 1) * count);
 				double total = 0;
+				for (final double v : w)
+					total += v;
 				for (int p = 0; p < count; p++)
-					total += weights[i * count + p];
-				for (int p = 0; p < count; p++) {
-					final double w = weights[i * count + p] / total;
-					final int base = (i * count + p) * d;
-					for (int j = 0; j < d; j++) {
-						final float v = clamp ? Math.min(1f, Math.max(0f, all[base + j])) : all[base + j];
-						m[j] += w * v;
-						sq[j] += w * v * v;
-					}
-				}
+					w[p] /= total;
+				final double[][] m = McgDiffSampler.moments(java.util.Arrays.copyOfRange(all, i * count * d, (i + 1) *
+					count * d), w);
 				for (int j = 0; j < d; j++) {
-					mean[i * d + j] = (float) m[j];
-					std[i * d + j] = (float) Math.sqrt(Math.max(0, sq[j] - m[j] * m[j]));
+					mean[i * d + j] = (float) m[0][j];
+					std[i * d + j] = (float) m[1][j];
 				}
 			}
 			return new float[][] { mean, std };
