@@ -115,6 +115,10 @@ final class TrainCommand implements Callable<Integer> {
 		"architecture and sigma range) instead of fresh ones: fine-tuning")
 	private String init;
 
+	@Option(names = "--snapshots", description = "at every checkpoint also write the moving-average weights as a " +
+		"pipeline folder training/snapshots/step-N, to follow a long run's quality")
+	private boolean snapshots;
+
 	@Option(names = "--quiet", description = "no progress line")
 	private boolean quiet;
 
@@ -153,6 +157,7 @@ final class TrainCommand implements Callable<Integer> {
 			final Trainer.Hooks hooks = new Trainer.Hooks();
 			hooks.log = err::println;
 			hooks.cancelled = interruption::requested;
+			hooks.snapshots = snapshots;
 			if (!quiet) hooks.progress = new TrainingProgress(err);
 			result = EngineThread.call(() -> Trainer.train(images, o, output, hooks));
 		}

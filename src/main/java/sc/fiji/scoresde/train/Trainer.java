@@ -65,6 +65,17 @@ public final class Trainer {
 		/** polled before every step; a cancelled run saves its checkpoint and ends */
 		public BooleanSupplier cancelled = () -> false;
 		public Progress progress = (d, t, l, r) -> {};
+		/**
+		 * true: every periodic checkpoint also writes the moving-average weights as a pipeline folder
+		 * {@code training/snapshots/step-N} (a long run's quality can then be followed with any command that takes a
+		 * model); not a training option, so a resumed run may switch it
+		 */
+		public boolean snapshots;
+	}
+
+	/** The folder of the snapshot written at {@code step} (see {@link Hooks#snapshots}). */
+	public static Path snapshotFolder(final Path output, final int step) {
+		return output.resolve("training").resolve("snapshots").resolve("step-" + step);
 	}
 
 	/** What a run did. */
@@ -407,6 +418,11 @@ public final class Trainer {
 				if (step % o.checkpointEvery == 0 || step == o.steps) {
 					TrainingCheckpoint.write(checkpoint, unet, ema, adam, step, scheduler, o, log);
 					log.clear();
+					if (hooks.snapshots && step < o.steps) {
+						final Path snapshot = snapshotFolder(output, step);
+						PipelineWriter.write(snapshot, config, averaged(ema), scheduler);
+						hooks.log.accept("snapshot of the moving average at step " + step + ": " + snapshot);
+					}
 				}
 			}
 			if (cancelled) {
@@ -416,11 +432,7 @@ public final class Trainer {
 					"pipeline was written)");
 				return new Result(output, step, sigmaMax, recent, true, (System.nanoTime() - start) / 1e9);
 			}
-			final Map<String, HostTensor> weights = new LinkedHashMap<>();
-			for (final Map.Entry<String, NDArray> e : ema.shadow().entrySet())
-				weights.put(e.getKey(), HostTensor.ofFloats(e.getValue().getShape().getShape(), e.getValue()
-					.toFloatArray()));
-			PipelineWriter.write(output, config, weights, scheduler);
+			PipelineWriter.write(output, config, averaged(ema), scheduler);
 			hooks.log.accept(String.format(Locale.ROOT, "wrote the pipeline (EMA weights after %d steps%s) to %s", step,
 				skipped > 0 ? ", " + skipped + " skipped as non-finite" : "", output));
 			return new Result(output, step, sigmaMax, recent, false, (System.nanoTime() - start) / 1e9);
@@ -428,5 +440,14 @@ public final class Trainer {
 		catch (final ModelConfigException | WeightsMismatchException e) {
 			throw new ModelFormatException(e.getMessage(), e);
 		}
+	}
+
+	/** the moving average's weights, copied to the host */
+	private static Map<String, HostTensor> averaged(final Ema ema) {
+		final Map<String, HostTensor> weights = new LinkedHashMap<>();
+		for (final Map.Entry<String, NDArray> e : ema.shadow().entrySet())
+			weights.put(e.getKey(), HostTensor.ofFloats(e.getValue().getShape().getShape(), e.getValue()
+				.toFloatArray()));
+		return weights;
 	}
 }

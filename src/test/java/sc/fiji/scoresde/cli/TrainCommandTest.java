@@ -65,6 +65,31 @@ class TrainCommandTest {
 			.toMillis());
 	}
 
+	@Test
+	void snapshotsAreLoadablePipelinesAtEveryCheckpointButTheLast(@TempDir final Path dir) throws Exception {
+		final Path data = pngFolder(dir.resolve("data"), 8);
+		final Path out = dir.resolve("model");
+		final GenerateCommandTest.Result r = GenerateCommandTest.run("train", "--data", data.toString(), "--output", out
+			.toString(), "--architecture", tinyArchitecture(), "--size", "8", "--steps", "5", "--batch", "4",
+			"--checkpoint-every", "2", "--snapshots", "--quiet");
+		assertEquals(0, r.code, r.err);
+		final Path snapshots = out.resolve("training").resolve("snapshots");
+		try (java.util.stream.Stream<Path> s = Files.list(snapshots)) {
+			assertEquals(java.util.Arrays.asList("step-2", "step-4"), s.map(p -> p.getFileName().toString()).sorted()
+				.collect(java.util.stream.Collectors.toList()));
+		}
+		assertTrue(r.err.contains("snapshot of the moving average at step 4"), r.err);
+		// each is a pipeline that generates, and differs from the final weights
+		final Path png = dir.resolve("s.png");
+		final GenerateCommandTest.Result g = GenerateCommandTest.run("generate", "--model", snapshots.resolve("step-2")
+			.toString(), "--steps", "2", "--seed", "1", "--output", png.toString(), "--quiet");
+		assertEquals(0, g.code, g.err);
+		assertEquals(8, ImageIO.read(png.toFile()).getWidth());
+		assertFalse(java.util.Arrays.equals(Files.readAllBytes(snapshots.resolve(
+			"step-4/unet/diffusion_pytorch_model.safetensors")), Files.readAllBytes(out.resolve(
+				"unet/diffusion_pytorch_model.safetensors"))));
+	}
+
 	/** An idx3 file of n 8×8 images, each a bright bar on one random row. */
 	static Path barsIdx(final Path file, final int n, final long seed) throws Exception {
 		final Random random = new Random(seed);
