@@ -66,7 +66,8 @@ public final class Replacement implements Conditioning {
 
 	private NDArray replace(final NDArray x, final NDArray z, final double sigma) {
 		final NDArray coordinates = basis.to(x);
-		return basis.from(coordinates.mul(keep).add(y.add(z.mul((float) sigma)).mul(m)));
+		// z·σ + y, not y + z·σ: a result lands in its first operand's manager, and y's is the run's (same bits)
+		return basis.from(coordinates.mul(keep).add(z.mul((float) sigma).add(y).mul(m)));
 	}
 
 	@Override

@@ -210,12 +210,15 @@ public final class GaussianMixture {
 
 		private final NDArray[] meansArray;
 		private final NDArray[] bases;
+		/** the transposed bases, made once: made per call they would land in this long-lived manager */
+		private final NDArray[] transposed;
 		private final NDArray logWeights;
 
 		Score(final NDManager manager) {
 			final int k = modes(), d = dims();
 			meansArray = new NDArray[k];
 			bases = new NDArray[k];
+			transposed = new NDArray[k];
 			final float[] lw = new float[k];
 			for (int c = 0; c < k; c++) {
 				final float[] mu = new float[d];
@@ -227,6 +230,7 @@ public final class GaussianMixture {
 				}
 				meansArray[c] = manager.create(mu, new Shape(1, d));
 				bases[c] = manager.create(v, new Shape(d, d));
+				transposed[c] = bases[c].transpose();
 				lw[c] = (float) Math.log(Math.max(weights[c], Double.MIN_VALUE));
 			}
 			logWeights = manager.create(lw, new Shape(1, k));
@@ -256,7 +260,7 @@ public final class GaussianMixture {
 				final NDArray projected = flat.sub(meansArray[c]).neg().matMul(bases[c]);
 				final NDArray scaled = projected.mul(invArray);
 				logs[c] = projected.mul(scaled).sum(new int[] { 1 }, true).mul(-0.5f).sub((float) (0.5 * logDet));
-				scores[c] = scaled.matMul(bases[c].transpose());
+				scores[c] = scaled.matMul(transposed[c]);
 			}
 			final NDArray r = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(logs), 1).add(logWeights)
 				.softmax(1);

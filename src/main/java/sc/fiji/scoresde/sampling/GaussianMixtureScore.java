@@ -12,6 +12,8 @@ import ai.djl.ndarray.types.Shape;
 public final class GaussianMixtureScore implements ScoreModel {
 
 	private final NDArray means;
+	/** made once: a per-call transpose would land in the long-lived manager of the means */
+	private final NDArray meansTransposed;
 	private final NDArray logWeights;
 	private final NDArray meanSquares;
 	private final double variance;
@@ -35,6 +37,7 @@ public final class GaussianMixtureScore implements ScoreModel {
 		for (int i = 0; i < k; i++)
 			lw[i] = (float) Math.log(weights[i]);
 		this.logWeights = manager.create(lw, new Shape(1, k));
+		this.meansTransposed = this.means.transpose();
 		this.meanSquares = this.means.square().sum(new int[] { 1 }).reshape(1, k);
 		this.variance = std * std;
 	}
@@ -45,7 +48,7 @@ public final class GaussianMixtureScore implements ScoreModel {
 		final long b = shape.get(0);
 		final NDArray flat = x.reshape(b, dims);
 		final float v = (float) (variance + (double) sigma * sigma);
-		final NDArray cross = flat.matMul(means.transpose());
+		final NDArray cross = flat.matMul(meansTransposed);
 		final NDArray distances = flat.square().sum(new int[] { 1 }, true).sub(cross.mul(2f)).add(meanSquares);
 		final NDArray r = distances.div(-2f * v).add(logWeights).softmax(1);
 		return r.matMul(means).sub(flat).div(v).reshape(shape);

@@ -156,6 +156,8 @@ public final class McgDiffSampler {
 			essTrace.add((double) particles);
 		}
 		else try (NDManager step = manager.newSubManager()) {
+			// what is computed from ȳ lives in the step's manager (an array's result goes to its first operand's)
+			yBar.tempAttach(step);
 			// the prior at σmax, N(0, σmax²), times the first potential
 			final double s0 = sigmas[0] * sigmas[0];
 			final NDArray z = noise.normal(step, batch);
@@ -167,7 +169,8 @@ public final class McgDiffSampler {
 		for (int i = 0; i + 1 < sigmas.length; i++) {
 			final double a = sigmas[i], b = sigmas[i + 1];
 			try (NDManager step = manager.newSubManager()) {
-				x.tempAttach(step);
+				x.attach(step); // the previous level is freed with the step
+				yBar.tempAttach(step);
 				final NDArray score = control.call(model, x, (float) a);
 				final double a2 = a * a, b2 = b * b;
 				final NDArray mean = x.add(score.mul((float) (a2 - b2)));
@@ -210,7 +213,8 @@ public final class McgDiffSampler {
 		}
 		final NDArray out;
 		try (NDManager step = manager.newSubManager()) {
-			x.tempAttach(step);
+			x.attach(step); // the previous level is freed with the step
+			yBar.tempAttach(step);
 			final double last = sigmas[sigmas.length - 1];
 			NDArray estimate = x.add(control.call(model, x, (float) last).mul((float) (last * last)));
 			if (conditioned) estimate = setObserved(observation, estimate, yBar.broadcast(observation.coordinates(
