@@ -27,7 +27,12 @@ import sc.fiji.scoresde.errors.InvalidOptionException;
  * potential. At τ the observed coordinates become ȳ; below τ (noisy observations) the chain is the plain prior's.
  * When every coordinate is observed (denoising) the filter above τ only brings all particles to ȳ, so such a run
  * starts at τ from ȳ and spends its steps from τ down: exact as the steps grow, whatever the particle count. The
- * last network call gives the noise-free estimate (Tweedie), as the other samplers' last step does.
+ * last network call, at σmin, takes the step to the data: a draw of N(D(x), σmin²) around the noise-free estimate D
+ * (Tweedie) — not D alone as the other samplers' last step, which would give the posterior smoothed by σmin — and,
+ * when the observation is still to be met there (τ < σmin), a last weight N(ȳ; D_u(x), σmin² + τ²) over the
+ * potential each particle carries. σmin² is the kernel's variance where the data vary more than σmin (the bound
+ * of the model's knowledge); on the mixture, whose modes are 0.02 wide in most directions, it leaves the spread 1–2 %
+ * wide.
  */
 public final class McgDiffSampler {
 
@@ -216,11 +221,44 @@ public final class McgDiffSampler {
 			x.attach(step); // the previous level is freed with the step
 			yBar.tempAttach(step);
 			final double last = sigmas[sigmas.length - 1];
-			NDArray estimate = x.add(control.call(model, x, (float) last).mul((float) (last * last)));
-			if (conditioned) estimate = setObserved(observation, estimate, yBar.broadcast(observation.coordinates(
-				estimate).getShape()));
-			estimate.attach(manager);
-			out = estimate;
+			final double lastVariance = last * last;
+			// the step below σmin, to the data: its kernel is N(D(x), σmin²) around the noise-free estimate D
+			// (Tweedie). Its mean alone, the other samplers' last step, would be a sample of the posterior smoothed by
+			// σmin: on the mixture, whose per-mode std is 0.02, that is 9 % too narrow
+			final NDArray estimate = x.add(control.call(model, x, (float) last).mul((float) lastVariance));
+			final NDArray z = noise.normal(step, batch);
+			NDArray next = estimate.add(z.mul((float) last));
+			if (conditioned) {
+				// the potential becomes the observation's own likelihood N(ȳ; u, τ²), so each particle is weighed by
+				// N(ȳ; D_u(x), σmin² + τ²) over the potential it carries. Without this the particles end at σmin's
+				// target, whose observed coordinates are ȳ only to within σmin, and the unobserved ones follow
+				// that spread (on the mixture +5 % per-mode std at 1600 steps)
+				final Potential carried = new Potential(lastVariance - tau * tau, lastVariance + guessVariance, yBar,
+					guessMean);
+				final NDArray estimateObs = observation.coordinates(estimate);
+				final double[] fit = perParticle(observation, estimateObs.sub(yBar).square().mul((float) (-0.5 /
+					(lastVariance + tau * tau))));
+				final double[] previous = perParticle(observation, carried.log(observation.coordinates(x)));
+				for (int p = 0; p < logW.length; p++)
+					logW[p] += fit[p] - previous[p];
+				double smallest = Double.POSITIVE_INFINITY;
+				for (int g = 0; g < groups; g++)
+					smallest = Math.min(smallest, ess(java.util.Arrays.copyOfRange(logW, g * particles, (g + 1) *
+						particles)));
+				essTrace.add(smallest);
+				// the observed coordinates: N(D_u, σmin²)·N(ȳ, τ²), which is ȳ for an exact observation
+				final NDArray observed;
+				if (tau == 0) observed = yBar.broadcast(estimateObs.getShape());
+				else {
+					final double precision = 1 / lastVariance + 1 / (tau * tau);
+					observed = estimateObs.mul((float) (1 / (lastVariance * precision))).add(yBar.mul((float) (1 /
+						(tau * tau * precision)))).add(observation.coordinates(z).mul((float) (1 / Math.sqrt(
+							precision))));
+				}
+				next = setObserved(observation, next, observed);
+			}
+			next.attach(manager);
+			out = next;
 		}
 		control.reached(0, 1);
 		final double[] weights = new double[logW.length];
