@@ -62,7 +62,7 @@ final class SmcBenchCommand implements Callable<Integer> {
 		final SchedulerConfig config = PosteriorBenchmark.config(sigmaMax);
 		System.out.printf(Locale.ROOT, "# exact Gaussian-mixture posteriors; sigma %.2f…%.0f; %d posterior samples " +
 			"per method; ratio = largest error (mode proportions, per-mode mean, per-mode std) ÷ that of %d exact " +
-			"samples (mean of 4 draws); particle rows: N particles × steps calls per sample, one particle per run " +
+			"samples (mean of " + PosteriorBenchmark.FLOOR_DRAWS + " draws); particle rows: N particles × steps calls per sample, one particle per run " +
 			"picked by weight%n", config.sigmaMin, config.sigmaMax, samples, samples);
 		System.out.println("| task | method | calls per sample | ratio | proportion | mean | std | std bias | min ESS | " +
 			"seconds |");
