@@ -135,6 +135,51 @@ class McgDiffSamplerTest {
 			}
 	}
 
+	/**
+	 * The last step goes to the data: around the noise-free estimate with spread σmin, not the estimate alone. On a
+	 * prior that is one point (variance 1e-8) the unobserved values then spread by σmin = 0.01 about it, and the
+	 * observed ones are the observation itself.
+	 */
+	@Test
+	void theLastStepDrawsAroundTheNoiseFreeEstimateWithSpreadSigmaMin() {
+		final int d = 16;
+		final double[][] mean = new double[1][d];
+		final double[][][] cov = new double[1][d][d];
+		for (int i = 0; i < d; i++) {
+			mean[0][i] = 0.3 + 0.02 * i;
+			cov[0][i][i] = 1e-8;
+		}
+		final GaussianMixture point = new GaussianMixture(new double[] { 1 }, mean, cov);
+		final float[] known = new float[d];
+		for (int i = 0; i < d; i++)
+			known[i] = i % 4 < 2 ? 1 : 0;
+		final LinearObservation op = LinearObservation.knownPixels(known, 1, 4, 4);
+		final SchedulerConfig c = new SchedulerConfig();
+		c.sigmaMin = 0.01;
+		c.sigmaMax = 5;
+		try (NDManager m = manager.newSubManager()) {
+			final NDArray y = op.apply(m.create(point.sample(1, 3), new Shape(1, 1, 4, 4)));
+			final McgDiffSampler.Result r = new McgDiffSampler(VeSde.of(c), 30, 64).sample(point.score(m), m, op, y, 0,
+				new Shape(1, 4, 4), new TorchNoise(5), new SplittableRandom(5), new SamplingControl());
+			final float[] x = r.particles.toFloatArray();
+			double sq = 0;
+			int free = 0;
+			for (int p = 0; p < 64; p++)
+				for (int i = 0; i < d; i++) {
+					if (known[i] != 0) assertEquals(mean[0][i], x[p * d + i], 1e-3, "observed value " + i);
+					else {
+						sq += Math.pow(x[p * d + i] - mean[0][i], 2);
+						free++;
+					}
+				}
+			final double spread = Math.sqrt(sq / free);
+			// measured 0.0099; the estimate alone gave 0.0000
+			assertTrue(spread > 0.008 && spread < 0.012, "spread of the unobserved values " + spread);
+			// one effective sample size per step between the 30 levels and one for the step to the data
+			assertEquals(30, r.ess.length);
+		}
+	}
+
 	@Test
 	void noisyObservationsMatchTheExactPosterior() {
 		final GaussianMixture prior = prior(16, 10);
