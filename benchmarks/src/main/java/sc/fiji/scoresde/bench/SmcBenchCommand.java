@@ -48,7 +48,8 @@ final class SmcBenchCommand implements Callable<Integer> {
 		"${DEFAULT-VALUE}; see PosteriorBenchmark.config(double) for why not the 5 of bench-inpainting)")
 	private double sigmaMax;
 
-	@Option(names = "--seed", defaultValue = "0", description = "seed of the runs (default: ${DEFAULT-VALUE})")
+	@Option(names = "--seed", defaultValue = "0", description = "seed of the runs; chunk k of a particle row runs " +
+		"with seed + k, so seeds closer than the number of chunks share runs (default: ${DEFAULT-VALUE})")
 	private long seed;
 
 	@Option(names = "--no-replacement", description = "particle rows only")
