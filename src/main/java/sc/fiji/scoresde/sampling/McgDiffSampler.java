@@ -31,8 +31,8 @@ import sc.fiji.scoresde.errors.InvalidOptionException;
  * (Tweedie) — not D alone as the other samplers' last step, which would give the posterior smoothed by σmin — and,
  * when the observation is still to be met there (τ < σmin), a last weight N(ȳ; D_u(x), σmin² + τ²) over the
  * potential each particle carries. σmin² is the kernel's variance where the data vary more than σmin (the bound
- * of the model's knowledge); on the mixture, whose modes are 0.02 wide in most directions, it leaves the spread 1–2 %
- * wide.
+ * of the model's knowledge); on the mixture, whose modes are 0.02 wide in most directions, the per-mode spread is
+ * then within 0.4 % at 100 steps and 2–4 % too wide at 400 and more, about half of it from this approximation.
  */
 public final class McgDiffSampler {
 
