@@ -235,9 +235,10 @@ public final class McgDiffSampler {
 				// that spread (on the mixture +5 % per-mode std at 1600 steps)
 				final Potential carried = new Potential(lastVariance - tau * tau, lastVariance + guessVariance, yBar,
 					guessMean);
+				// the data level's potential: the likelihood itself, not divided by a guess (w infinite)
+				final Potential data = new Potential(tau * tau, Double.POSITIVE_INFINITY, yBar, guessMean);
 				final NDArray estimateObs = observation.coordinates(estimate);
-				final double[] fit = perParticle(observation, estimateObs.sub(yBar).square().mul((float) (-0.5 /
-					(lastVariance + tau * tau))));
+				final double[] fit = perParticle(observation, data.logPredictive(estimateObs, lastVariance));
 				final double[] previous = perParticle(observation, carried.log(observation.coordinates(x)));
 				for (int p = 0; p < logW.length; p++)
 					logW[p] += fit[p] - previous[p];
@@ -247,15 +248,7 @@ public final class McgDiffSampler {
 						particles)));
 				essTrace.add(smallest);
 				// the observed coordinates: N(D_u, σmin²)·N(ȳ, τ²), which is ȳ for an exact observation
-				final NDArray observed;
-				if (tau == 0) observed = yBar.broadcast(estimateObs.getShape());
-				else {
-					final double precision = 1 / lastVariance + 1 / (tau * tau);
-					observed = estimateObs.mul((float) (1 / (lastVariance * precision))).add(yBar.mul((float) (1 /
-						(tau * tau * precision)))).add(observation.coordinates(z).mul((float) (1 / Math.sqrt(
-							precision))));
-				}
-				next = setObserved(observation, next, observed);
+				next = setObserved(observation, next, data.product(estimateObs, lastVariance, observation.coordinates(z)));
 			}
 			next.attach(manager);
 			out = next;
