@@ -113,6 +113,19 @@ public final class PosteriorBenchmark {
 		}
 
 		/**
+		 * What a perfect method scores: the ratio ({@link Errors#ratio}) against the given floor of each of
+		 * {@code draws} further batches of n exact samples, drawn with seeds apart from the floor's. Its mean is above 1
+		 * (a ratio is the largest of three errors, each divided by its own mean) and its spread is wide for a single
+		 * batch: the yardstick for one run of a method.
+		 */
+		public double[] exactRatios(final int n, final int draws, final Errors floor) {
+			final double[] out = new double[draws];
+			for (int i = 0; i < draws; i++)
+				out[i] = errors(exact.draw(n, exactSeed + 1_000_001 + i)).ratio(floor);
+			return out;
+		}
+
+		/**
 		 * The mean over coordinates of std(samples)/std(reference) − 1 in the mode of largest weight: whether a
 		 * method's spread is too small (negative) or too large.
 		 */

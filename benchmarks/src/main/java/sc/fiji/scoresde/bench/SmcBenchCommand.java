@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import sc.fiji.scoresde.restore.PosteriorBenchmark;
 import sc.fiji.scoresde.restore.Restoration;
 import sc.fiji.scoresde.runtime.Engines;
@@ -27,6 +29,9 @@ import sc.fiji.scoresde.sampling.SchedulerConfig;
 	description = "Exact-posterior sampler (particles) and replacement on the Gaussian-mixture posteriors: error ÷ " +
 		"exact samples' error against network calls per sample.")
 final class SmcBenchCommand implements Callable<Integer> {
+
+	@Spec
+	private CommandSpec spec;
 
 	@Option(names = "--samples", defaultValue = "1000", description = "posterior samples per method (default: " +
 		"${DEFAULT-VALUE})")
@@ -48,9 +53,14 @@ final class SmcBenchCommand implements Callable<Integer> {
 		"${DEFAULT-VALUE}; see PosteriorBenchmark.config(double) for why not the 5 of bench-inpainting)")
 	private double sigmaMax;
 
-	@Option(names = "--seed", defaultValue = "0", description = "seed of the runs; chunk k of a particle row runs " +
-		"with seed + k, so seeds closer than the number of chunks share runs (default: ${DEFAULT-VALUE})")
+	@Option(names = "--seed", defaultValue = "0", description = "seed of the runs; chunk k of repeat r of a row runs " +
+		"with seed + 1000·r + k, so seeds closer than 1000 × repeats share runs (default: ${DEFAULT-VALUE})")
 	private long seed;
+
+	@Option(names = "--repeats", defaultValue = "1", description = "independent runs of every row, each with its own " +
+		"seeds; the ratio and its parts are their means, next to the ratio of each (default: ${DEFAULT-VALUE}). One " +
+		"run's ratio is noisy even for exact samples: see the exact-samples row")
+	private int repeats;
 
 	@Option(names = "--no-replacement", description = "particle rows only")
 	private boolean noReplacement;
@@ -60,19 +70,34 @@ final class SmcBenchCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws Exception {
+		if (repeats < 1 || repeats > 1000) throw new sc.fiji.scoresde.errors.InvalidOptionException("--repeats " +
+			"takes 1 to 1000, not " + repeats);
 		final SchedulerConfig config = PosteriorBenchmark.config(sigmaMax);
-		System.out.printf(Locale.ROOT, "# exact Gaussian-mixture posteriors; sigma %.2f…%.0f; %d posterior samples " +
+		final java.io.PrintWriter out = spec.commandLine().getOut();
+		out.printf(Locale.ROOT, "# exact Gaussian-mixture posteriors; sigma %.2f…%.0f; %d posterior samples " +
 			"per method; ratio = largest error (mode proportions, per-mode mean, per-mode std) ÷ that of %d exact " +
 			"samples (mean of " + PosteriorBenchmark.FLOOR_DRAWS + " draws); particle rows: N particles × steps calls per sample, one particle per run " +
-			"picked by weight%n", config.sigmaMin, config.sigmaMax, samples, samples);
-		System.out.println("| task | method | calls per sample | ratio | proportion | mean | std | std bias | min ESS | " +
-			"seconds |");
-		System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+			"picked by weight; %d run(s) per row, their mean ratio and each run's; exact-samples row: the same ratio " +
+			"for %d further batches of exact samples (mean, and in the last column median, 90th percentile and the " +
+			"share above 1.5)%n", config.sigmaMin, config.sigmaMax, samples, samples, repeats, PosteriorBenchmark
+				.FLOOR_DRAWS);
+		out.println("| task | method | calls per sample | ratio | proportion | mean | std | std bias | min ESS | " +
+			"seconds | ratio of each run |");
+		out.println("|---|---|---|---|---|---|---|---|---|---|---|");
 		final List<CallsPlot.Panel> panels = new ArrayList<>();
 		try (NDManager base = NDManager.newBaseManager(Device.cpu(), Engines.PYTORCH)) {
 			for (final String task : tasks) {
 				final PosteriorBenchmark.Problem p = problem(task);
 				final PosteriorBenchmark.Errors floor = p.floor(samples);
+				final double[] exact = p.exactRatios(samples, PosteriorBenchmark.FLOOR_DRAWS, floor);
+				final double[] sorted = exact.clone();
+				java.util.Arrays.sort(sorted);
+				int above = 0;
+				for (final double v : exact)
+					if (v > 1.5) above++;
+				out.printf(Locale.ROOT, "| %s | exact samples | - | %.2f | - | - | - | - | - | - | median %.2f, 90 %% " +
+					"%.2f, above 1.5: %.0f %% |%n", p.task.label(), mean(exact), sorted[sorted.length / 2], sorted[(int) (0.9 *
+						sorted.length)], 100.0 * above / exact.length);
 				final CallsPlot.Panel panel = new CallsPlot.Panel(p.description).reference(1, "exact samples");
 				panels.add(panel);
 				final List<Object[]> methods = new ArrayList<>();
@@ -90,30 +115,42 @@ final class SmcBenchCommand implements Callable<Integer> {
 					final Restoration.Request r = (Restoration.Request) m[1];
 					final long start = System.nanoTime();
 					final int[] calls = new int[1];
-					final double[] ess = new double[1];
-					// the particle runs go in chunks of at most 32768 particles (the exact mixture score of a larger
-					// batch holds gigabytes); each chunk its own seed
-					final int perChunk = r.particles > 0 ? Math.max(1, Math.min(samples, 32768 / r.particles)) : samples;
-					final float[] x = new float[samples * p.prior.dims()];
-					ess[0] = Double.POSITIVE_INFINITY;
-					for (int from = 0, chunk = 0; from < samples; from += perChunk, chunk++) {
-						final int count = Math.min(perChunk, samples - from);
-						r.batch = count;
-						r.seed = seed + chunk;
-						final double[] e = new double[1];
-						try (NDManager run = base.newSubManager()) {
-							System.arraycopy(p.run(run, config, r, calls, e), 0, x, from * p.prior.dims(), count * p.prior
-								.dims());
+					final double[] ess = { Double.POSITIVE_INFINITY };
+					final double[] ratios = new double[repeats];
+					double proportion = 0, meanPart = 0, stdPart = 0, bias = 0;
+					for (int rep = 0; rep < repeats; rep++) {
+						// the particle runs go in chunks of at most 32768 particles (the exact mixture score of a larger
+						// batch holds gigabytes); each chunk its own seed
+						final int perChunk = r.particles > 0 ? Math.max(1, Math.min(samples, 32768 / r.particles)) :
+							samples;
+						final float[] x = new float[samples * p.prior.dims()];
+						for (int from = 0, chunk = 0; from < samples; from += perChunk, chunk++) {
+							final int count = Math.min(perChunk, samples - from);
+							r.batch = count;
+							r.seed = seed + 1000L * rep + chunk;
+							final double[] e = new double[1];
+							try (NDManager run = base.newSubManager()) {
+								System.arraycopy(p.run(run, config, r, calls, e), 0, x, from * p.prior.dims(), count * p
+									.prior.dims());
+							}
+							ess[0] = Math.min(ess[0], e[0]);
 						}
-						ess[0] = Math.min(ess[0], e[0]);
+						final PosteriorBenchmark.Errors e = p.errors(x);
+						ratios[rep] = e.ratio(floor);
+						proportion += e.proportion / floor.proportion / repeats;
+						meanPart += e.mean / floor.mean / repeats;
+						stdPart += e.std / floor.std / repeats;
+						bias += p.stdBias(x) / repeats;
 					}
-					final PosteriorBenchmark.Errors e = p.errors(x);
 					final double perSample = r.particles > 0 ? (double) calls[0] * r.particles : calls[0];
-					final double ratio = e.ratio(floor);
-					System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %+.3f | %s | %.0f |%n",
-						p.task.label(), m[0], perSample, ratio, e.proportion / floor.proportion, e.mean / floor.mean, e.std /
-							floor.std, p.stdBias(x), r.particles > 0 ? String.format(Locale.ROOT, "%.1f", ess[0]) : "-", (System
-								.nanoTime() - start) / 1e9);
+					final double ratio = mean(ratios);
+					final StringBuilder each = new StringBuilder();
+					for (final double v : ratios)
+						each.append(each.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", v));
+					out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %+.3f | %s | %.0f | %s |%n",
+						p.task.label(), m[0], perSample, ratio, proportion, meanPart, stdPart, bias, r.particles > 0 ? String
+							.format(Locale.ROOT, "%.1f", ess[0]) : "-", (System.nanoTime() - start) / 1e9, each);
+					out.flush();
 					panel.point(r.particles > 0 ? "particles, " + r.particleSteps() + " steps" : (String) m[0],
 						perSample, ratio);
 				}
@@ -121,9 +158,16 @@ final class SmcBenchCommand implements Callable<Integer> {
 		}
 		if (plot != null) {
 			CallsPlot.write(panels, 10, 200_000, plot);
-			System.out.println("plot: " + plot);
+			out.println("plot: " + plot);
 		}
 		return 0;
+	}
+
+	private static double mean(final double[] v) {
+		double s = 0;
+		for (final double x : v)
+			s += x;
+		return s / v.length;
 	}
 
 	private static PosteriorBenchmark.Problem problem(final String task) {

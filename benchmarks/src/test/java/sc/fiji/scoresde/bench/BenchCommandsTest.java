@@ -47,6 +47,33 @@ class BenchCommandsTest {
 	}
 
 	@Test
+	void benchSmcPrintsTheExactSamplesYardstickAndTheMeanOfItsRepeats() {
+		final BenchRun r = BenchRun.of("bench-smc", "--samples", "200", "--particles", "2", "--steps", "3", "--repeats",
+			"2", "--tasks", "inpaint", "--no-replacement");
+		assertEquals(0, r.code, r.err);
+		boolean exact = false, particles = false;
+		for (final String line : r.out.split("\n")) {
+			final String[] f = line.split("\\|");
+			if (line.startsWith("| inpaint | exact samples |")) {
+				exact = true;
+				// a ratio is the largest of three errors each divided by its mean: above 1 for exact samples
+				assertTrue(Double.parseDouble(f[4].trim()) > 1, line);
+				assertTrue(f[11].contains("above 1.5"), line);
+			}
+			if (line.startsWith("| inpaint | particles 2 × 3 |")) {
+				particles = true;
+				final String[] each = f[11].trim().split(" ");
+				assertEquals(2, each.length, line);
+				assertEquals((Double.parseDouble(each[0]) + Double.parseDouble(each[1])) / 2, Double.parseDouble(f[4]
+					.trim()), 0.006, line);
+			}
+		}
+		assertTrue(exact && particles, r.out);
+		final BenchRun refused = BenchRun.of("bench-smc", "--repeats", "0");
+		assertTrue(refused.code != 0 && refused.err.contains("--repeats takes 1 to 1000, not 0"), refused.err);
+	}
+
+	@Test
 	void benchQualityPrintsTheDenoiserTableAndOneFrechetRowPerRun(@TempDir final Path dir) throws Exception {
 		final Path train = TrainCommandTestAccess.barsIdx(dir.resolve("train-images-idx3-ubyte"), 200, 1);
 		final Path test = TrainCommandTestAccess.barsIdx(dir.resolve("t10k-images-idx3-ubyte"), 300, 2);
