@@ -79,11 +79,12 @@ final class SmcBenchCommand implements Callable<Integer> {
 			"samples (mean of " + PosteriorBenchmark.FLOOR_DRAWS + " draws); particle rows: N particles × steps calls per sample, one particle per run " +
 			"picked by weight; %d run(s) per row, their mean ratio and each run's; exact-samples row: the same ratio " +
 			"for %d further batches of exact samples (mean, and in the last column median, 90th percentile and the " +
-			"share above 1.5)%n", config.sigmaMin, config.sigmaMax, samples, samples, repeats, PosteriorBenchmark
+			"share above 1.5); proportion z: the largest |pooled − exact| mode proportion of all runs of a row in " +
+			"standard errors of as many exact samples (about 1–2 for an exact sampler with 2–3 modes)%n", config.sigmaMin, config.sigmaMax, samples, samples, repeats, PosteriorBenchmark
 				.FLOOR_DRAWS);
-		out.println("| task | method | calls per sample | ratio | proportion | mean | std | std bias | min ESS | " +
-			"seconds | ratio of each run |");
-		out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+		out.println("| task | method | calls per sample | ratio | proportion | mean | std | proportion z | std bias | " +
+			"min ESS | seconds | ratio of each run |");
+		out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
 		final List<CallsPlot.Panel> panels = new ArrayList<>();
 		try (NDManager base = NDManager.newBaseManager(Device.cpu(), Engines.PYTORCH)) {
 			for (final String task : tasks) {
@@ -95,7 +96,7 @@ final class SmcBenchCommand implements Callable<Integer> {
 				int above = 0;
 				for (final double v : exact)
 					if (v > 1.5) above++;
-				out.printf(Locale.ROOT, "| %s | exact samples | - | %.2f | - | - | - | - | - | - | median %.2f, 90 %% " +
+				out.printf(Locale.ROOT, "| %s | exact samples | - | %.2f | - | - | - | - | - | - | - | median %.2f, 90 %% " +
 					"%.2f, above 1.5: %.0f %% |%n", p.task.label(), mean(exact), sorted[sorted.length / 2], sorted[(int) (0.9 *
 						sorted.length)], 100.0 * above / exact.length);
 				final CallsPlot.Panel panel = new CallsPlot.Panel(p.description).reference(1, "exact samples");
@@ -118,6 +119,7 @@ final class SmcBenchCommand implements Callable<Integer> {
 					final double[] ess = { Double.POSITIVE_INFINITY };
 					final double[] ratios = new double[repeats];
 					double proportion = 0, meanPart = 0, stdPart = 0, bias = 0;
+					final double[] pooled = new double[p.referenceWeights().length];
 					for (int rep = 0; rep < repeats; rep++) {
 						// the particle runs go in chunks of at most 32768 particles (the exact mixture score of a larger
 						// batch holds gigabytes); each chunk its own seed
@@ -141,14 +143,24 @@ final class SmcBenchCommand implements Callable<Integer> {
 						meanPart += e.mean / floor.mean / repeats;
 						stdPart += e.std / floor.std / repeats;
 						bias += p.stdBias(x) / repeats;
+						final double[] w = p.weights(x);
+						for (int k = 0; k < pooled.length; k++)
+							pooled[k] += w[k] / repeats;
 					}
 					final double perSample = r.particles > 0 ? (double) calls[0] * r.particles : calls[0];
 					final double ratio = mean(ratios);
+					// the mode proportions of all runs together against the exact ones, in standard errors of as many
+					// exact samples: a bias shows as a z that grows with the repeats, noise stays near 1
+					final double[] reference = p.referenceWeights();
+					double z = 0;
+					for (int k = 0; k < pooled.length; k++)
+						if (reference[k] > 0 && reference[k] < 1) z = Math.max(z, Math.abs(pooled[k] - reference[k]) / Math
+							.sqrt(reference[k] * (1 - reference[k]) / ((double) samples * repeats)));
 					final StringBuilder each = new StringBuilder();
 					for (final double v : ratios)
 						each.append(each.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", v));
-					out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %+.3f | %s | %.0f | %s |%n",
-						p.task.label(), m[0], perSample, ratio, proportion, meanPart, stdPart, bias, r.particles > 0 ? String
+					out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.1f | %+.3f | %s | %.0f | %s |%n",
+						p.task.label(), m[0], perSample, ratio, proportion, meanPart, stdPart, z, bias, r.particles > 0 ? String
 							.format(Locale.ROOT, "%.1f", ess[0]) : "-", (System.nanoTime() - start) / 1e9, each);
 					out.flush();
 					panel.point(r.particles > 0 ? "particles, " + r.particleSteps() + " steps" : (String) m[0],

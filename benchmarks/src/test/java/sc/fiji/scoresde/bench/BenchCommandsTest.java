@@ -58,11 +58,11 @@ class BenchCommandsTest {
 				exact = true;
 				// a ratio is the largest of three errors each divided by its mean: above 1 for exact samples
 				assertTrue(Double.parseDouble(f[4].trim()) > 1, line);
-				assertTrue(f[11].contains("above 1.5"), line);
+				assertTrue(f[12].contains("above 1.5"), line);
 			}
 			if (line.startsWith("| inpaint | particles 2 × 3 |")) {
 				particles = true;
-				final String[] each = f[11].trim().split(" ");
+				final String[] each = f[12].trim().split(" ");
 				assertEquals(2, each.length, line);
 				assertEquals((Double.parseDouble(each[0]) + Double.parseDouble(each[1])) / 2, Double.parseDouble(f[4]
 					.trim()), 0.006, line);
