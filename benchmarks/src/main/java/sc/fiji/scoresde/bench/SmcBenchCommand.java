@@ -80,7 +80,8 @@ final class SmcBenchCommand implements Callable<Integer> {
 			"picked by weight; %d run(s) per row, their mean ratio and each run's; exact-samples row: the same ratio " +
 			"for %d further batches of exact samples (mean, and in the last column median, 90th percentile and the " +
 			"share above 1.5); proportion z: the largest |pooled − exact| mode proportion of all runs of a row in " +
-			"standard errors of as many exact samples (about 1–2 for an exact sampler with 2–3 modes)%n", config.sigmaMin, config.sigmaMax, samples, samples, repeats, PosteriorBenchmark
+			"standard errors of as many exact samples (about 1–2 for an exact sampler with 2–3 modes), and in brackets " +
+			"pooled − exact per mode%n", config.sigmaMin, config.sigmaMax, samples, samples, repeats, PosteriorBenchmark
 				.FLOOR_DRAWS);
 		out.println("| task | method | calls per sample | ratio | proportion | mean | std | proportion z | std bias | " +
 			"min ESS | seconds | ratio of each run |");
@@ -156,11 +157,14 @@ final class SmcBenchCommand implements Callable<Integer> {
 					for (int k = 0; k < pooled.length; k++)
 						if (reference[k] > 0 && reference[k] < 1) z = Math.max(z, Math.abs(pooled[k] - reference[k]) / Math
 							.sqrt(reference[k] * (1 - reference[k]) / ((double) samples * repeats)));
+					final StringBuilder deviation = new StringBuilder();
+					for (int k = 0; k < pooled.length; k++)
+						deviation.append(k == 0 ? "" : " ").append(String.format(Locale.ROOT, "%+.4f", pooled[k] - reference[k]));
 					final StringBuilder each = new StringBuilder();
 					for (final double v : ratios)
 						each.append(each.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", v));
-					out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.1f | %+.3f | %s | %.0f | %s |%n",
-						p.task.label(), m[0], perSample, ratio, proportion, meanPart, stdPart, z, bias, r.particles > 0 ? String
+					out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.1f (%s) | %+.3f | %s | %.0f | %s |%n",
+						p.task.label(), m[0], perSample, ratio, proportion, meanPart, stdPart, z, deviation, bias, r.particles > 0 ? String
 							.format(Locale.ROOT, "%.1f", ess[0]) : "-", (System.nanoTime() - start) / 1e9, each);
 					out.flush();
 					panel.point(r.particles > 0 ? "particles, " + r.particleSteps() + " steps" : (String) m[0],
