@@ -74,6 +74,9 @@ final class CalibrationBenchCommand implements Callable<Integer> {
 	@Override
 	public Integer call() throws Exception {
 		final var out = spec.commandLine().getOut();
+		if (chunk < 1) throw new IllegalArgumentException("--chunk: at least 1 image, not " + chunk);
+		if (results < 2) throw new IllegalArgumentException("--results: at least 2 (a spread needs two draws), not " +
+			results);
 		final var err = spec.commandLine().getErr();
 		final TrainingImages test = ImageSources.load(images, 0, count);
 		final int n = test.count(), c = test.channels, h = test.images().get(0).height, w = test.images().get(0).width;
@@ -88,8 +91,6 @@ final class CalibrationBenchCommand implements Callable<Integer> {
 				"results (s their std with K − 1, t the 95 %% quantile of Student's t with K − 1 degrees of freedom = " +
 				"%.3f), which holds 90 %% of the truth for exact posterior draws of a normal posterior whatever K%n", n, c,
 				h, w, images, results, studentQuantile95(results - 1));
-			if (chunk < 1) throw new IllegalArgumentException("--chunk: at least 1 image, not " + chunk);
-			if (results < 2) throw new IllegalArgumentException("--results: at least 2 (a spread needs two draws)");
 			out.println("| task | method | calls per result | coverage of 90 % interval (std map) | coverage of 90 % " +
 				"K-draw interval | mean std | RMSE of mean | PSNR of mean (dB) | seconds |");
 			out.println("|---|---|---|---|---|---|---|---|---|");

@@ -126,6 +126,10 @@ final class SmcBenchCommand implements Callable<Integer> {
 						// batch holds gigabytes); each chunk its own seed
 						final int perChunk = r.particles > 0 ? Math.max(1, Math.min(samples, 32768 / r.particles)) :
 							samples;
+						if (repeats > 1 && (samples + perChunk - 1) / perChunk > 1000) throw new sc.fiji.scoresde.errors
+							.InvalidOptionException("--repeats: a run of " + samples + " samples × " + r.particles +
+								" particles takes more than 1000 chunks, so its seeds would reach the next run's; fewer " +
+								"samples or particles");
 						final float[] x = new float[samples * p.prior.dims()];
 						for (int from = 0, chunk = 0; from < samples; from += perChunk, chunk++) {
 							final int count = Math.min(perChunk, samples - from);
@@ -153,9 +157,9 @@ final class SmcBenchCommand implements Callable<Integer> {
 					// the mode proportions of all runs together against the exact ones, in standard errors of as many
 					// exact samples: a bias shows as a z that grows with the repeats, noise stays near 1
 					final double[] reference = p.referenceWeights();
-					double z = 0;
+					double z = Double.NaN;
 					for (int k = 0; k < pooled.length; k++)
-						if (reference[k] > 0 && reference[k] < 1) z = Math.max(z, Math.abs(pooled[k] - reference[k]) / Math
+						if (reference[k] > 0 && reference[k] < 1) z = Math.max(Double.isNaN(z) ? 0 : z, Math.abs(pooled[k] - reference[k]) / Math
 							.sqrt(reference[k] * (1 - reference[k]) / ((double) samples * repeats)));
 					final StringBuilder deviation = new StringBuilder();
 					for (int k = 0; k < pooled.length; k++)
@@ -163,8 +167,9 @@ final class SmcBenchCommand implements Callable<Integer> {
 					final StringBuilder each = new StringBuilder();
 					for (final double v : ratios)
 						each.append(each.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", v));
-					out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.1f (%s) | %+.3f | %s | %.0f | %s |%n",
-						p.task.label(), m[0], perSample, ratio, proportion, meanPart, stdPart, z, deviation, bias, r.particles > 0 ? String
+					out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %s (%s) | %+.3f | %s | %.0f | %s |%n",
+						p.task.label(), m[0], perSample, ratio, proportion, meanPart, stdPart, Double.isNaN(z) ? "-" :
+						String.format(Locale.ROOT, "%.1f", z), deviation, bias, r.particles > 0 ? String
 							.format(Locale.ROOT, "%.1f", ess[0]) : "-", (System.nanoTime() - start) / 1e9, each);
 					out.flush();
 					panel.point(r.particles > 0 ? "particles, " + r.particleSteps() + " steps" : (String) m[0],

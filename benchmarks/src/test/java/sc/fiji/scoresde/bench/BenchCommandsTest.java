@@ -69,6 +69,8 @@ class BenchCommandsTest {
 			}
 		}
 		assertTrue(exact && particles, r.out);
+		final BenchRun calibration = BenchRun.of("bench-calibration", "--images", "none.idx", "--results", "1");
+		assertTrue(calibration.code != 0 && calibration.err.contains("--results: at least 2"), calibration.err);
 		final BenchRun refused = BenchRun.of("bench-smc", "--repeats", "0");
 		assertTrue(refused.code != 0 && refused.err.contains("--repeats takes 1 to 1000, not 0"), refused.err);
 	}
