@@ -117,19 +117,19 @@ final class SmcBenchCommand implements Callable<Integer> {
 					final Restoration.Request r = (Restoration.Request) m[1];
 					final long start = System.nanoTime();
 					final int[] calls = new int[1];
-					final double[] ess = { Double.POSITIVE_INFINITY };
+					double ess = Double.POSITIVE_INFINITY;
 					final double[] ratios = new double[repeats];
 					double proportion = 0, meanPart = 0, stdPart = 0, bias = 0;
-					final double[] pooled = new double[p.referenceWeights().length];
+					final double[] reference = p.referenceWeights();
+					final double[] pooled = new double[reference.length];
+					// the particle runs go in chunks of at most 32768 particles (the exact mixture score of a larger
+					// batch holds gigabytes); each chunk its own seed
+					final int perChunk = r.particles > 0 ? Math.max(1, Math.min(samples, 32768 / r.particles)) : samples;
+					if (repeats > 1 && (samples + perChunk - 1) / perChunk > 1000) throw new sc.fiji.scoresde.errors
+						.InvalidOptionException("--repeats: a run of " + samples + " samples × " + r.particles +
+							" particles takes more than 1000 chunks, so its seeds would reach the next run's; fewer " +
+							"samples or particles");
 					for (int rep = 0; rep < repeats; rep++) {
-						// the particle runs go in chunks of at most 32768 particles (the exact mixture score of a larger
-						// batch holds gigabytes); each chunk its own seed
-						final int perChunk = r.particles > 0 ? Math.max(1, Math.min(samples, 32768 / r.particles)) :
-							samples;
-						if (repeats > 1 && (samples + perChunk - 1) / perChunk > 1000) throw new sc.fiji.scoresde.errors
-							.InvalidOptionException("--repeats: a run of " + samples + " samples × " + r.particles +
-								" particles takes more than 1000 chunks, so its seeds would reach the next run's; fewer " +
-								"samples or particles");
 						final float[] x = new float[samples * p.prior.dims()];
 						for (int from = 0, chunk = 0; from < samples; from += perChunk, chunk++) {
 							final int count = Math.min(perChunk, samples - from);
@@ -140,7 +140,7 @@ final class SmcBenchCommand implements Callable<Integer> {
 								System.arraycopy(p.run(run, config, r, calls, e), 0, x, from * p.prior.dims(), count * p
 									.prior.dims());
 							}
-							ess[0] = Math.min(ess[0], e[0]);
+							ess = Math.min(ess, e[0]);
 						}
 						final PosteriorBenchmark.Errors e = p.errors(x);
 						ratios[rep] = e.ratio(floor);
@@ -156,7 +156,6 @@ final class SmcBenchCommand implements Callable<Integer> {
 					final double ratio = mean(ratios);
 					// the mode proportions of all runs together against the exact ones, in standard errors of as many
 					// exact samples: a bias shows as a z that grows with the repeats, noise stays near 1
-					final double[] reference = p.referenceWeights();
 					double z = Double.NaN;
 					for (int k = 0; k < pooled.length; k++)
 						if (reference[k] > 0 && reference[k] < 1) z = Math.max(Double.isNaN(z) ? 0 : z, Math.abs(pooled[k] - reference[k]) / Math
@@ -170,7 +169,7 @@ final class SmcBenchCommand implements Callable<Integer> {
 					out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %s (%s) | %+.3f | %s | %.0f | %s |%n",
 						p.task.label(), m[0], perSample, ratio, proportion, meanPart, stdPart, Double.isNaN(z) ? "-" :
 						String.format(Locale.ROOT, "%.1f", z), deviation, bias, r.particles > 0 ? String
-							.format(Locale.ROOT, "%.1f", ess[0]) : "-", (System.nanoTime() - start) / 1e9, each);
+							.format(Locale.ROOT, "%.1f", ess) : "-", (System.nanoTime() - start) / 1e9, each);
 					out.flush();
 					panel.point(r.particles > 0 ? "particles, " + r.particleSteps() + " steps" : (String) m[0],
 						perSample, ratio);

@@ -8,6 +8,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import sc.fiji.scoresde.sampling.McgDiffSampler;
+
 /** The coverages of bench-calibration on draws whose posterior is known: a standard normal per pixel. */
 class CalibrationCoverageTest {
 
@@ -58,16 +60,15 @@ class CalibrationCoverageTest {
 		final int k = 4;
 		final float[] truth = truth(r), d = draws(r, k, 1);
 		final float[] mean = new float[truth.length], std = new float[truth.length];
-		for (int i = 0; i < IMAGES; i++)
+		final double[] equal = new double[k];
+		Arrays.fill(equal, 1.0 / k);
+		for (int i = 0; i < IMAGES; i++) {
+			final double[][] m = McgDiffSampler.moments(Arrays.copyOfRange(d, i * k * PLANE, (i + 1) * k * PLANE), equal);
 			for (int j = 0; j < PLANE; j++) {
-				double m = 0, v = 0;
-				for (int q = 0; q < k; q++)
-					m += d[(i * k + q) * PLANE + j] / (double) k;
-				for (int q = 0; q < k; q++)
-					v += Math.pow(d[(i * k + q) * PLANE + j] - m, 2) / k;
-				mean[i * PLANE + j] = (float) m;
-				std[i * PLANE + j] = (float) Math.sqrt(v);
+				mean[i * PLANE + j] = (float) m[0][j];
+				std[i * PLANE + j] = (float) m[1][j];
 			}
+		}
 		assertEquals(0.71, CalibrationBenchCommand.coverage(truth, mean, std, all(), 1), 0.01);
 		// with the exact mean and std it is the normal's 90 %
 		Arrays.fill(mean, 0);
