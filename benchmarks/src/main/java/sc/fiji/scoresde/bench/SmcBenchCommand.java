@@ -156,9 +156,10 @@ final class SmcBenchCommand implements Callable<Integer> {
 					final double ratio = mean(ratios);
 					// the mode proportions of all runs together against the exact ones, in standard errors of as many
 					// exact samples: a bias shows as a z that grows with the repeats, noise stays near 1
-					double z = Double.NaN;
+					// −1: no mode whose exact proportion lies strictly between 0 and 1 (denoising), printed as '-'
+					double z = -1;
 					for (int k = 0; k < pooled.length; k++)
-						if (reference[k] > 0 && reference[k] < 1) z = Math.max(Double.isNaN(z) ? 0 : z, Math.abs(pooled[k] - reference[k]) / Math
+						if (reference[k] > 0 && reference[k] < 1) z = Math.max(z, Math.abs(pooled[k] - reference[k]) / Math
 							.sqrt(reference[k] * (1 - reference[k]) / ((double) samples * repeats)));
 					final StringBuilder deviation = new StringBuilder();
 					for (int k = 0; k < pooled.length; k++)
@@ -167,7 +168,7 @@ final class SmcBenchCommand implements Callable<Integer> {
 					for (final double v : ratios)
 						each.append(each.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", v));
 					out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %s (%s) | %+.3f | %s | %.0f | %s |%n",
-						p.task.label(), m[0], perSample, ratio, proportion, meanPart, stdPart, Double.isNaN(z) ? "-" :
+						p.task.label(), m[0], perSample, ratio, proportion, meanPart, stdPart, z < 0 ? "-" :
 						String.format(Locale.ROOT, "%.1f", z), deviation, bias, r.particles > 0 ? String
 							.format(Locale.ROOT, "%.1f", ess) : "-", (System.nanoTime() - start) / 1e9, each);
 					out.flush();
