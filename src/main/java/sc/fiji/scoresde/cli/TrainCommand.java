@@ -146,6 +146,7 @@ final class TrainCommand implements Callable<Integer> {
 		o.weighting = weighting;
 		o.sigmaData = sigmaData;
 		o.init = init;
+		o.given = givenOptions();
 		o.validate();
 		OutputTarget.checkFolder(output);
 		final TrainingImages images = ImageSources.load(data, channels, limit);
@@ -167,6 +168,21 @@ final class TrainCommand implements Callable<Integer> {
 		spec.commandLine().getOut().println(output);
 		spec.commandLine().getOut().flush();
 		return 0;
+	}
+
+	/** the options of a run as the checkpoint names them, with the flag that sets each */
+	private static final String[][] OPTION_FLAGS = { { "architecture", "--architecture" }, { "size", "--size" },
+		{ "channels", "--channels" }, { "steps", "--steps" }, { "batch", "--batch" }, { "learning_rate", "--lr" },
+		{ "warmup", "--warmup" }, { "grad_clip", "--grad-clip" }, { "ema_decay", "--ema" }, { "sigma_min",
+			"--sigma-min" }, { "sigma_max", "--sigma-max" }, { "flips", "--no-flips" }, { "seed", "--seed" },
+		{ "limit", "--limit" }, { "weighting", "--weighting" }, { "sigma_data", "--sigma-data" } };
+
+	/** What the command line gave, so that --resume takes the rest from the checkpoint and not from our defaults. */
+	private java.util.Set<String> givenOptions() {
+		final java.util.Set<String> given = new java.util.HashSet<>();
+		for (final String[] option : OPTION_FLAGS)
+			if (spec.commandLine().getParseResult().hasMatchedOption(option[1])) given.add(option[0]);
+		return given;
 	}
 
 	/** One status line on stderr, redrawn at most five times a second. */

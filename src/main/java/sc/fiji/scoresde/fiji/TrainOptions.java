@@ -47,6 +47,8 @@ public final class TrainOptions {
 		o.seed = seed;
 		o.resume = resume;
 		o.device = device;
+		// the dialog shows these; a resumed run takes the rest (warm-up, clip, EMA, flips…) from its checkpoint
+		o.given = new java.util.HashSet<>(java.util.Arrays.asList("steps", "batch", "learning_rate", "seed"));
 		o.validate();
 		return o;
 	}

@@ -5,6 +5,7 @@ import sc.fiji.scoresde.runtime.DeviceChoice;
 import com.google.gson.JsonObject;
 
 import java.util.Locale;
+import java.util.Set;
 
 import sc.fiji.scoresde.errors.Echo;
 import sc.fiji.scoresde.errors.InvalidOptionException;
@@ -51,6 +52,60 @@ public final class TrainingOptions {
 	public double sigmaData = 0;
 	/** a pipeline or UNet folder whose weights start the run (architecture and σ range come from it); null: fresh */
 	public String init;
+	/**
+	 * The options the user gave (their {@link #toJson} keys: from the command line, a dialog, a macro); null: every
+	 * one. A resumed run takes the others from its checkpoint, so that resuming alone continues a run as it started.
+	 */
+	public Set<String> given;
+
+	/** true when the user gave the option of this {@link #toJson} key (or {@link #given} is null) */
+	public boolean isGiven(final String key) {
+		return given == null || given.contains(key);
+	}
+
+	/** An option's value in the form {@link #toJson} writes it; null for a key it does not write. */
+	public String value(final String key) {
+		final com.google.gson.JsonElement v = json().get(key);
+		return v == null ? null : v.getAsString();
+	}
+
+	/**
+	 * Sets an option from its {@link #toJson} text (a checkpoint's): integers for the counts and the seed, true or
+	 * false for flips, numbers for the rest but architecture and weighting.
+	 *
+	 * @throws IllegalArgumentException when the key is unknown or the text is not of its type
+	 */
+	public void set(final String key, final String text) {
+		try {
+			switch (key) {
+				case "architecture": architecture = text; break;
+				case "weighting": weighting = text; break;
+				case "size": size = Integer.parseInt(text); break;
+				case "channels": channels = Integer.parseInt(text); break;
+				case "steps": steps = Integer.parseInt(text); break;
+				case "batch": batch = Integer.parseInt(text); break;
+				case "warmup": warmup = Integer.parseInt(text); break;
+				case "seed": seed = Long.parseLong(text); break;
+				case "learning_rate": learningRate = Double.parseDouble(text); break;
+				case "grad_clip": gradClip = Double.parseDouble(text); break;
+				case "ema_decay": emaDecay = Double.parseDouble(text); break;
+				case "sigma_min": sigmaMin = Double.parseDouble(text); break;
+				case "sigma_max": sigmaMax = Double.parseDouble(text); break;
+				case "eps": eps = Double.parseDouble(text); break;
+				case "sigma_data": sigmaData = Double.parseDouble(text); break;
+				case "flips":
+					if (!text.equals("true") && !text.equals("false")) throw new NumberFormatException();
+					flips = text.equals("true");
+					break;
+				default: throw new IllegalArgumentException("no training option '" + key + "'");
+			}
+		}
+		catch (final NumberFormatException e) {
+			throw new IllegalArgumentException("'" + key + "' is " + Echo.quoted(text) + ", not " + (key.equals(
+				"flips") ? "true or false" : key.matches("size|channels|steps|batch|warmup|seed") ? "an integer" :
+					"a number"));
+		}
+	}
 
 	public int warmupSteps() {
 		return warmup >= 0 ? warmup : Math.min(5000, steps / 10);
@@ -93,6 +148,10 @@ public final class TrainingOptions {
 
 	/** The options as JSON, kept with checkpoints and in {@code training/options.json}. */
 	public String toJson() {
+		return new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(json()) + "\n";
+	}
+
+	private JsonObject json() {
 		final JsonObject o = new JsonObject();
 		o.addProperty("architecture", architecture);
 		o.addProperty("size", size);
@@ -112,7 +171,7 @@ public final class TrainingOptions {
 		o.addProperty("weighting", weighting);
 		o.addProperty("sigma_data", sigmaData);
 		if (init != null) o.addProperty("init", init);
-		return new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n";
+		return o;
 	}
 
 	@Override

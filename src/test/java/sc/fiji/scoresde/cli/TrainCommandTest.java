@@ -66,6 +66,43 @@ class TrainCommandTest {
 	}
 
 	@Test
+	void resumeTakesTheOptionsNotRepeatedFromTheCheckpoint(@TempDir final Path dir) throws Exception {
+		final Path data = pngFolder(dir.resolve("data"), 12);
+		final Path straight = dir.resolve("straight"), split = dir.resolve("split");
+		final String[] options = { "--data", data.toString(), "--architecture", tinyArchitecture(), "--size", "8",
+			"--batch", "4", "--lr", "1e-3", "--warmup", "1", "--grad-clip", "0.5", "--ema", "0.9", "--seed", "3",
+			"--no-flips", "--sigma-min", "0.05", "--quiet" };
+		final java.util.function.BiFunction<Path, String[], GenerateCommandTest.Result> train = (out, more) -> {
+			final java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--output", out
+				.toString()));
+			args.addAll(java.util.List.of(more));
+			try {
+				return GenerateCommandTest.run(args.toArray(new String[0]));
+			}
+			catch (final Exception e) {
+				throw new IllegalStateException(e);
+			}
+		};
+		final java.util.List<String> four = new java.util.ArrayList<>(java.util.List.of(options));
+		four.addAll(java.util.List.of("--steps", "4"));
+		final java.util.List<String> two = new java.util.ArrayList<>(java.util.List.of(options));
+		two.addAll(java.util.List.of("--steps", "2"));
+		assertEquals(0, train.apply(straight, four.toArray(new String[0])).code);
+		assertEquals(0, train.apply(split, two.toArray(new String[0])).code);
+		// only the data, the folder and the longer run: batch, rate, warm-up, clip, EMA, seed and flips come from the
+		// checkpoint, not from the defaults
+		final GenerateCommandTest.Result r = train.apply(split, new String[] { "--data", data.toString(), "--resume",
+			"--steps", "4", "--quiet" });
+		assertEquals(0, r.code, r.err);
+		assertTrue(r.err.contains("resuming with a change: steps 4 (the run had 2)"), r.err);
+		assertTrue(java.util.Arrays.equals(Files.readAllBytes(straight.resolve(
+			"unet/diffusion_pytorch_model.safetensors")), Files.readAllBytes(split.resolve(
+				"unet/diffusion_pytorch_model.safetensors"))), "the resumed run's weights are the straight run's");
+		assertEquals(Files.readString(straight.resolve("training/options.json")), Files.readString(split.resolve(
+			"training/options.json")));
+	}
+
+	@Test
 	void snapshotsAreLoadablePipelinesAtEveryCheckpointButTheLast(@TempDir final Path dir) throws Exception {
 		final Path data = pngFolder(dir.resolve("data"), 8);
 		final Path out = dir.resolve("model");

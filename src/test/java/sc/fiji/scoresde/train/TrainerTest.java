@@ -179,6 +179,89 @@ class TrainerTest {
 		assertEquals(losses(straight), losses(split));
 	}
 
+	/** a run whose every run option differs from the defaults */
+	private static TrainingOptions unusual() {
+		final TrainingOptions o = TrainingTestData.quick(6);
+		o.batch = 4;
+		o.learningRate = 3e-3;
+		o.warmup = 2;
+		o.gradClip = 0.5;
+		o.emaDecay = 0.9;
+		o.seed = 7;
+		o.flips = false;
+		o.sigmaMin = 0.05;
+		return o;
+	}
+
+	@Test
+	void aResumeThatRepeatsNoOptionContinuesTheRunAsItWasStarted(@TempDir final Path dir) throws Exception {
+		final TrainingImages data = TrainingTestData.squares(16, 8, 2);
+		final Path straight = dir.resolve("straight"), split = dir.resolve("split");
+		Trainer.train(data, unusual(), straight, new Trainer.Hooks());
+		final Trainer.Hooks stopAt3 = new Trainer.Hooks();
+		final int[] done = { 0 };
+		stopAt3.progress = (d, t, l, r) -> done[0] = d;
+		stopAt3.cancelled = () -> done[0] >= 3;
+		assertTrue(Trainer.train(data, unusual(), split, stopAt3).cancelled);
+
+		// what `train --output split --resume` gives: nothing but the folder and resume; the defaults differ in
+		// steps, batch, rate, warm-up, clip, EMA, seed, flips, architecture and sigma_min
+		final TrainingOptions resume = new TrainingOptions();
+		resume.resume = true;
+		resume.device = "cpu";
+		resume.given = java.util.Set.of();
+		final List<String> log = new ArrayList<>();
+		final Trainer.Hooks hooks = new Trainer.Hooks();
+		hooks.log = log::add;
+		assertEquals(6, Trainer.train(data, resume, split, hooks).steps);
+		final Map<String, HostTensor> a = SafeTensors.read(Trainer.checkpointFile(straight));
+		final Map<String, HostTensor> b = SafeTensors.read(Trainer.checkpointFile(split));
+		assertEquals(a.keySet(), b.keySet());
+		for (final String k : a.keySet())
+			assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), k);
+		assertEquals(losses(straight), losses(split));
+		assertEquals(Files.readString(straight.resolve("training/options.json")), Files.readString(split.resolve(
+			"training/options.json")));
+		assertFalse(log.stream().anyMatch(l -> l.contains("with a change") || l.contains("keeps its")), String.join(
+			"\n", log));
+
+		// a given option holds (a longer run), and the log says what changed; the architecture stays the checkpoint's
+		final TrainingOptions longer = new TrainingOptions();
+		longer.resume = true;
+		longer.device = "cpu";
+		longer.steps = 8;
+		longer.architecture = "small";
+		longer.given = java.util.Set.of("steps", "architecture");
+		log.clear();
+		assertEquals(8, Trainer.train(data, longer, split, hooks).steps);
+		assertTrue(log.contains("resuming with a change: steps 8 (the run had 6)"), String.join("\n", log));
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("a resumed run keeps its checkpoint's architecture ") && l
+			.endsWith("(given: small)")), String.join("\n", log));
+		final String options = Files.readString(split.resolve("training/options.json"));
+		assertTrue(options.contains("\"steps\": 8") && options.contains("\"batch\": 4") && options.contains(
+			"\"seed\": 7") && options.contains("\"flips\": false"), options);
+	}
+
+	@Test
+	void aSecondRunIntoAFolderBeingTrainedIsRefusedAndTouchesNothing(@TempDir final Path dir) throws Exception {
+		final TrainingImages data = TrainingTestData.squares(8, 8, 5);
+		final Path out = dir.resolve("run");
+		Trainer.train(data, TrainingTestData.quick(2), out, new Trainer.Hooks());
+		final byte[] checkpoint = Files.readAllBytes(Trainer.checkpointFile(out));
+		final byte[] options = Files.readAllBytes(out.resolve("training/options.json"));
+		final TrainingOptions more = TrainingTestData.quick(4);
+		more.resume = true;
+		try (TrainingLock held = TrainingLock.acquire(out)) {
+			final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(data,
+				more, out, new Trainer.Hooks()));
+			assertTrue(e.getMessage().startsWith("another run is training into " + out), e.getMessage());
+		}
+		assertArrayEquals(checkpoint, Files.readAllBytes(Trainer.checkpointFile(out)));
+		assertArrayEquals(options, Files.readAllBytes(out.resolve("training/options.json")));
+		// released, the folder can be resumed
+		assertEquals(4, Trainer.train(data, more, out, new Trainer.Hooks()).steps);
+	}
+
 	@Test
 	void cancellingKeepsAResumableCheckpointAndWritesNoPipeline(@TempDir final Path dir) throws Exception {
 		final Path out = dir.resolve("model");

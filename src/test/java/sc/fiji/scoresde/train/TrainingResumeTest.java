@@ -44,10 +44,18 @@ class TrainingResumeTest {
 
 	/** Resuming fails with a short sentence naming {@code fragment}, and leaves the run folder as it was. */
 	private static String refused(final Path out, final String fragment) throws Exception {
+		return refused(out, fragment, null);
+	}
+
+	/** As above, for a resume that gives only the options {@code given} ({@link TrainingOptions#given}). */
+	private static String refused(final Path out, final String fragment, final java.util.Set<String> given)
+		throws Exception
+	{
 		final byte[] checkpoint = Files.readAllBytes(Trainer.checkpointFile(out));
 		final byte[] options = Files.readAllBytes(out.resolve("training/options.json"));
 		final TrainingOptions more = TrainingTestData.quick(4);
 		more.resume = true;
+		more.given = given;
 		final ModelFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(
 			ModelFormatException.class, () -> Trainer.train(DATA, more, out, new Trainer.Hooks())));
 		final String m = e.getMessage();
@@ -72,6 +80,21 @@ class TrainingResumeTest {
 		assertTrue(refused(runWith(dir.resolve("b"), "options", "{\"weighting\": [\"edm\"]}"), "weighting").contains(
 			"\"paper\" or \"edm\""));
 		refused(runWith(dir.resolve("c"), "options", "[1, 2]"), "(options)");
+	}
+
+	@Test
+	void aRunOptionTheResumeTakesFromTheCheckpointMustBeValid(@TempDir final Path dir) throws Exception {
+		final String bad = "{\"batch\": \"many\", \"steps\": 2}", zero = "{\"batch\": 0, \"steps\": 2}";
+		assertTrue(refused(runWith(dir.resolve("a"), "options", bad), "'batch' is 'many', not an integer",
+			java.util.Set.of()).contains("give the option again"));
+		refused(runWith(dir.resolve("b"), "options", zero), "batch must be in 1..65536, got 0", java.util.Set.of());
+		// given again, the checkpoint's value is not needed
+		final Path out = runWith(dir.resolve("c"), "options", bad);
+		final TrainingOptions more = TrainingTestData.quick(3);
+		more.resume = true;
+		more.given = java.util.Set.of("batch", "steps");
+		Trainer.train(DATA, more, out, new Trainer.Hooks());
+		assertTrue(Files.readString(out.resolve("training/options.json")).contains("\"batch\": 8"));
 	}
 
 	@Test
