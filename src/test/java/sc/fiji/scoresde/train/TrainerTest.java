@@ -43,6 +43,16 @@ class TrainerTest {
 		return out;
 	}
 
+	/** the two runs' checkpoints hold the same tensors bit for bit, and their logs the same losses */
+	private static void assertSameRun(final Path straight, final Path split) throws Exception {
+		final Map<String, HostTensor> a = SafeTensors.read(Trainer.checkpointFile(straight));
+		final Map<String, HostTensor> b = SafeTensors.read(Trainer.checkpointFile(split));
+		assertEquals(a.keySet(), b.keySet());
+		for (final String k : a.keySet())
+			assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), k);
+		assertEquals(losses(straight), losses(split));
+	}
+
 	private static double mean(final List<Double> v) {
 		return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
 	}
@@ -171,12 +181,7 @@ class TrainerTest {
 		hooks.log = log::add;
 		Trainer.train(data, rest, split, hooks);
 		assertTrue(log.stream().anyMatch(l -> l.contains("resuming") && l.contains("at step 3")), String.join("\n", log));
-		final Map<String, HostTensor> a = SafeTensors.read(Trainer.checkpointFile(straight));
-		final Map<String, HostTensor> b = SafeTensors.read(Trainer.checkpointFile(split));
-		assertEquals(a.keySet(), b.keySet());
-		for (final String k : a.keySet())
-			assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), k);
-		assertEquals(losses(straight), losses(split));
+		assertSameRun(straight, split);
 	}
 
 	/** a run whose every run option differs from the defaults */
@@ -214,12 +219,7 @@ class TrainerTest {
 		final Trainer.Hooks hooks = new Trainer.Hooks();
 		hooks.log = log::add;
 		assertEquals(6, Trainer.train(data, resume, split, hooks).steps);
-		final Map<String, HostTensor> a = SafeTensors.read(Trainer.checkpointFile(straight));
-		final Map<String, HostTensor> b = SafeTensors.read(Trainer.checkpointFile(split));
-		assertEquals(a.keySet(), b.keySet());
-		for (final String k : a.keySet())
-			assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), k);
-		assertEquals(losses(straight), losses(split));
+		assertSameRun(straight, split);
 		assertEquals(Files.readString(straight.resolve("training/options.json")), Files.readString(split.resolve(
 			"training/options.json")));
 		assertFalse(log.stream().anyMatch(l -> l.contains("with a change") || l.contains("keeps its")), String.join(
