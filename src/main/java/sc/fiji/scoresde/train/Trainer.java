@@ -206,62 +206,6 @@ public final class Trainer {
 		}
 	}
 
-	/** Options a resumed run takes from its checkpoint unless given again; a given value holds (e.g. more steps). */
-	static final String[] RUN_OPTIONS = { "steps", "batch", "learning_rate", "warmup", "grad_clip", "ema_decay",
-		"seed", "flips" };
-	/** Options the checkpoint decides (its architecture, σ range and loss): a different given value is not used. */
-	static final String[] FIXED_OPTIONS = { "architecture", "size", "channels", "sigma_min", "sigma_max", "eps",
-		"weighting", "sigma_data" };
-
-	/**
-	 * A resumed run goes on with the options it was started with: those not given again come from the checkpoint, and
-	 * every difference from it is logged. Options of checkpoints from before an option existed keep the given value.
-	 */
-	private static void takeOptions(final TrainingCheckpoint resumed, final Path checkpoint, final TrainingOptions o,
-		final Consumer<String> log) throws ModelFormatException
-	{
-		final List<String> changed = new ArrayList<>(), ignored = new ArrayList<>();
-		for (final String[] keys : new String[][] { RUN_OPTIONS, FIXED_OPTIONS }) {
-			final boolean fixed = keys == FIXED_OPTIONS;
-			for (final String key : keys) {
-				final String stored = resumed.option(key);
-				if (stored == null || sameValue(stored, o.value(key))) continue;
-				if (o.isGiven(key)) {
-					if (fixed) ignored.add(key + " " + stored + " (given: " + o.value(key) + ")");
-					else {
-						changed.add(key + " " + o.value(key) + " (the run had " + stored + ")");
-						continue;
-					}
-				}
-				try {
-					o.set(key, stored);
-				}
-				catch (final IllegalArgumentException e) {
-					throw new ModelFormatException(checkpoint + " (options): " + e.getMessage() + (fixed ? "" :
-						"; give the option again to resume"));
-				}
-			}
-		}
-		try {
-			o.validate();
-		}
-		catch (final IllegalArgumentException e) {
-			throw new ModelFormatException(checkpoint + " (options): " + e.getMessage());
-		}
-		if (!changed.isEmpty()) log.accept("resuming with a change: " + String.join(", ", changed));
-		if (!ignored.isEmpty()) log.accept("a resumed run keeps its checkpoint's " + String.join(", ", ignored));
-	}
-
-	private static boolean sameValue(final String a, final String b) {
-		if (a.equals(b)) return true;
-		try {
-			return Double.parseDouble(a) == Double.parseDouble(b);
-		}
-		catch (final NumberFormatException | NullPointerException e) {
-			return false;
-		}
-	}
-
 	/** The seed of step k's draws: a SplitMix64 finaliser of (seed, k). */
 	static long stepSeed(final long seed, final long step) {
 		long z = seed + 0x9E3779B97F4A7C15L * (step + 1);
@@ -282,7 +226,7 @@ public final class Trainer {
 				checkpoint + " does not exist");
 			checkOptionsFile(output.resolve("training").resolve("options.json"));
 			resumed = TrainingCheckpoint.read(checkpoint);
-			takeOptions(resumed, checkpoint, o, hooks.log);
+			resumed.fillOptions(o, hooks.log);
 		}
 		else {
 			resumed = null;

@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import sc.fiji.scoresde.errors.Echo;
 import sc.fiji.scoresde.errors.JsonInput;
@@ -168,6 +170,60 @@ public final class TrainingCheckpoint {
 	public String option(final String key) {
 		final JsonElement v = options.get(key);
 		return v == null || v.isJsonNull() ? null : v.isJsonPrimitive() ? v.getAsString() : v.toString();
+	}
+
+	/** Options a resumed run takes from its checkpoint unless given again; a given value holds (e.g. more steps). */
+	static final String[] RUN_OPTIONS = { "steps", "batch", "learning_rate", "warmup", "grad_clip", "ema_decay",
+		"seed", "flips" };
+	/** Options the checkpoint decides (its architecture, σ range and loss): a different given value is not used. */
+	static final String[] FIXED_OPTIONS = { "architecture", "size", "channels", "sigma_min", "sigma_max", "eps",
+		"weighting", "sigma_data" };
+
+	/**
+	 * Makes a resumed run go on with the options it was started with: those not given again come from here, and
+	 * every difference is logged. Options of checkpoints from before an option existed keep the given value.
+	 */
+	void fillOptions(final TrainingOptions o, final Consumer<String> log) throws ModelFormatException {
+		final List<String> changed = new ArrayList<>(), ignored = new ArrayList<>();
+		for (final String[] keys : new String[][] { RUN_OPTIONS, FIXED_OPTIONS }) {
+			final boolean fixed = keys == FIXED_OPTIONS;
+			for (final String key : keys) {
+				final String stored = option(key);
+				if (stored == null || sameValue(stored, o.value(key))) continue;
+				if (o.isGiven(key)) {
+					if (fixed) ignored.add(key + " " + stored + " (given: " + o.value(key) + ")");
+					else {
+						changed.add(key + " " + o.value(key) + " (the run had " + stored + ")");
+						continue;
+					}
+				}
+				try {
+					o.set(key, stored);
+				}
+				catch (final IllegalArgumentException e) {
+					throw new ModelFormatException(file + " (options): " + e.getMessage() + (fixed ? "" :
+						"; give the option again to resume"));
+				}
+			}
+		}
+		try {
+			o.validate();
+		}
+		catch (final IllegalArgumentException e) {
+			throw new ModelFormatException(file + " (options): " + e.getMessage());
+		}
+		if (!changed.isEmpty()) log.accept("resuming with a change: " + String.join(", ", changed));
+		if (!ignored.isEmpty()) log.accept("a resumed run keeps its checkpoint's " + String.join(", ", ignored));
+	}
+
+	private static boolean sameValue(final String a, final String b) {
+		if (a.equals(b)) return true;
+		try {
+			return Double.parseDouble(a) == Double.parseDouble(b);
+		}
+		catch (final NumberFormatException | NullPointerException e) {
+			return false;
+		}
 	}
 
 	/** The loss weighting the run was started with: "paper" for runs from before the option existed. */
