@@ -175,7 +175,7 @@ final class TrainCommand implements Callable<Integer> {
 		{ "channels", "--channels" }, { "steps", "--steps" }, { "batch", "--batch" }, { "learning_rate", "--lr" },
 		{ "warmup", "--warmup" }, { "grad_clip", "--grad-clip" }, { "ema_decay", "--ema" }, { "sigma_min",
 			"--sigma-min" }, { "sigma_max", "--sigma-max" }, { "flips", "--no-flips" }, { "seed", "--seed" },
-		{ "limit", "--limit" }, { "weighting", "--weighting" }, { "sigma_data", "--sigma-data" } };
+		{ "weighting", "--weighting" }, { "sigma_data", "--sigma-data" } };
 
 	/** What the command line gave, so that --resume takes the rest from the checkpoint and not from our defaults. */
 	private java.util.Set<String> givenOptions() {

@@ -279,11 +279,6 @@ public final class Trainer {
 			scheduler.samplingEps = init.schedulerConfig.samplingEps;
 		}
 		scheduler.validate("training");
-		if (resumed != null) {
-			// a resumed run keeps the loss it was started with
-			o.weighting = resumed.weighting().name().toLowerCase(Locale.ROOT);
-			o.sigmaData = resumed.sigmaData();
-		}
 		final DenoisingScoreMatching.Weighting weighting = DenoisingScoreMatching.Weighting.parse(o.weighting);
 		if (weighting == DenoisingScoreMatching.Weighting.EDM && o.sigmaData == 0) {
 			o.sigmaData = data.pixelStd();

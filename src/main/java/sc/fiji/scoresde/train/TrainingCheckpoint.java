@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -181,19 +182,19 @@ public final class TrainingCheckpoint {
 
 	/**
 	 * Makes a resumed run go on with the options it was started with: those not given again come from here, and
-	 * every difference is logged. Options of checkpoints from before an option existed keep the given value.
+	 * every difference is logged. Run options of checkpoints from before an option existed keep the given value.
 	 */
 	void fillOptions(final TrainingOptions o, final Consumer<String> log) throws ModelFormatException {
 		final List<String> changed = new ArrayList<>(), ignored = new ArrayList<>();
 		for (final String[] keys : new String[][] { RUN_OPTIONS, FIXED_OPTIONS }) {
 			final boolean fixed = keys == FIXED_OPTIONS;
 			for (final String key : keys) {
-				final String stored = option(key);
-				if (stored == null || sameValue(stored, o.value(key))) continue;
+				final String stored = option(key), current = o.value(key);
+				if (stored == null || sameValue(stored, current)) continue;
 				if (o.isGiven(key)) {
-					if (fixed) ignored.add(key + " " + stored + " (given: " + o.value(key) + ")");
+					if (fixed) ignored.add(key + " " + stored + " (given: " + current + ")");
 					else {
-						changed.add(key + " " + o.value(key) + " (the run had " + stored + ")");
+						changed.add(key + " " + current + " (the run had " + stored + ")");
 						continue;
 					}
 				}
@@ -206,6 +207,9 @@ public final class TrainingCheckpoint {
 				}
 			}
 		}
+		// the run's loss, also for a run from before these options existed (paper weighting, σ_data from the data)
+		o.weighting = weighting().name().toLowerCase(Locale.ROOT);
+		o.sigmaData = sigmaData();
 		try {
 			o.validate();
 		}
