@@ -61,6 +61,11 @@ final class TrainCommand implements Callable<Integer> {
 		description = "Adam learning rate (default: ${DEFAULT-VALUE})")
 	private double learningRate;
 
+	@Option(names = "--lr-schedule", defaultValue = TrainingOptions.DEFAULT_LR_SCHEDULE, description = "after the " +
+		"warm-up: constant, or cosine (down to 0 at the last step; for short runs and fine-tunes) (default: " +
+		"${DEFAULT-VALUE})")
+	private String lrSchedule;
+
 	@Option(names = "--warmup", defaultValue = "-1",
 		description = "linear warm-up steps; -1: min(5000, steps/10) (default: ${DEFAULT-VALUE})")
 	private int warmup;
@@ -132,6 +137,7 @@ final class TrainCommand implements Callable<Integer> {
 		o.steps = steps;
 		o.batch = batch;
 		o.learningRate = learningRate;
+		o.lrSchedule = lrSchedule;
 		o.warmup = warmup;
 		o.gradClip = gradClip;
 		o.emaDecay = ema;
@@ -173,9 +179,10 @@ final class TrainCommand implements Callable<Integer> {
 	/** the options of a run as the checkpoint names them, with the flag that sets each */
 	private static final String[][] OPTION_FLAGS = { { "architecture", "--architecture" }, { "size", "--size" },
 		{ "channels", "--channels" }, { "steps", "--steps" }, { "batch", "--batch" }, { "learning_rate", "--lr" },
-		{ "warmup", "--warmup" }, { "grad_clip", "--grad-clip" }, { "ema_decay", "--ema" }, { "sigma_min",
-			"--sigma-min" }, { "sigma_max", "--sigma-max" }, { "flips", "--no-flips" }, { "seed", "--seed" },
-		{ "weighting", "--weighting" }, { "sigma_data", "--sigma-data" } };
+		{ "lr_schedule", "--lr-schedule" }, { "warmup", "--warmup" }, { "grad_clip", "--grad-clip" },
+		{ "ema_decay", "--ema" }, { "sigma_min", "--sigma-min" }, { "sigma_max", "--sigma-max" },
+		{ "flips", "--no-flips" }, { "seed", "--seed" }, { "weighting", "--weighting" },
+		{ "sigma_data", "--sigma-data" } };
 
 	/** What the command line gave, so that --resume takes the rest from the checkpoint and not from our defaults. */
 	private java.util.Set<String> givenOptions() {

@@ -24,6 +24,8 @@ public final class Adam {
 	public final int warmup;
 	/** the largest global gradient norm; negative: no clipping */
 	public final double gradClip;
+	/** the update at which a cosine decay after the warm-up reaches rate 0; 0: the rate stays constant */
+	public final long decayEnd;
 
 	private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
 	private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
@@ -31,11 +33,15 @@ public final class Adam {
 	private long updates;
 
 	public Adam(final double learningRate, final int warmup, final double gradClip) {
-		this(learningRate, 0.9, 0.999, 1e-8, warmup, gradClip);
+		this(learningRate, warmup, gradClip, 0);
+	}
+
+	public Adam(final double learningRate, final int warmup, final double gradClip, final long decayEnd) {
+		this(learningRate, 0.9, 0.999, 1e-8, warmup, gradClip, decayEnd);
 	}
 
 	public Adam(final double learningRate, final double beta1, final double beta2, final double epsilon,
-		final int warmup, final double gradClip)
+		final int warmup, final double gradClip, final long decayEnd)
 	{
 		this.learningRate = learningRate;
 		this.beta1 = beta1;
@@ -43,14 +49,20 @@ public final class Adam {
 		this.epsilon = epsilon;
 		this.warmup = warmup;
 		this.gradClip = gradClip;
+		this.decayEnd = decayEnd;
 	}
 
 	/**
 	 * The learning rate of update number {@code step} (counted from 0). As in score_sde_pytorch, lr·min(step/warmup,
-	 * 1): the very first update has rate 0 and only fills the moments.
+	 * 1): the very first update has rate 0 and only fills the moments. With a {@link #decayEnd} (not in
+	 * score_sde_pytorch, which keeps the rate constant for its 1.3 M steps) the rate then falls as half a cosine,
+	 * lr·(1 + cos(π·(step − warmup)/(decayEnd − warmup)))/2, to 0 at decayEnd and after it.
 	 */
 	public double learningRate(final long step) {
-		return warmup > 0 ? learningRate * Math.min((double) step / warmup, 1.0) : learningRate;
+		final double rate = warmup > 0 ? learningRate * Math.min((double) step / warmup, 1.0) : learningRate;
+		if (decayEnd <= warmup || step <= warmup) return rate;
+		final double done = Math.min(1.0, (double) (step - warmup) / (decayEnd - warmup));
+		return rate * 0.5 * (1 + Math.cos(Math.PI * done));
 	}
 
 	public long updates() {

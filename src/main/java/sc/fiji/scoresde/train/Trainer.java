@@ -296,7 +296,7 @@ public final class Trainer {
 		{
 			AtomicFiles.write(output.resolve("training").resolve("options.json"), out -> out.write(o.toJson()
 				.getBytes(StandardCharsets.UTF_8)));
-			final Adam adam = new Adam(o.learningRate, o.warmupSteps(), o.gradClip);
+			final Adam adam = new Adam(o.learningRate, o.warmupSteps(), o.gradClip, o.decayEnd());
 			final Ema ema = new Ema(o.emaDecay);
 			final List<Parameter> trained = new ArrayList<>();
 			for (final Parameter p : unet.parameters().parameters().values())

@@ -174,8 +174,8 @@ public final class TrainingCheckpoint {
 	}
 
 	/** Options a resumed run takes from its checkpoint unless given again; a given value holds (e.g. more steps). */
-	static final String[] RUN_OPTIONS = { "steps", "batch", "learning_rate", "warmup", "grad_clip", "ema_decay",
-		"seed", "flips" };
+	static final String[] RUN_OPTIONS = { "steps", "batch", "learning_rate", "lr_schedule", "warmup",
+		"grad_clip", "ema_decay", "seed", "flips" };
 	/** Options the checkpoint decides (its architecture, σ range and loss): a different given value is not used. */
 	static final String[] FIXED_OPTIONS = { "architecture", "size", "channels", "sigma_min", "sigma_max", "eps",
 		"weighting", "sigma_data" };

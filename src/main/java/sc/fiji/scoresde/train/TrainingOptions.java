@@ -16,7 +16,7 @@ public final class TrainingOptions {
 
 	/** the defaults of every front end; strings where picocli's defaultValue takes them */
 	public static final String DEFAULT_ARCHITECTURE = "small", DEFAULT_LEARNING_RATE = "2e-4",
-		DEFAULT_EMA_DECAY = "0.999", DEFAULT_SIGMA_MIN = "0.01", DEFAULT_WEIGHTING = "paper";
+		DEFAULT_EMA_DECAY = "0.999", DEFAULT_SIGMA_MIN = "0.01", DEFAULT_WEIGHTING = "paper", DEFAULT_LR_SCHEDULE = "constant";
 	public static final int DEFAULT_STEPS = 10000, DEFAULT_BATCH = 64, DEFAULT_CHECKPOINT_EVERY = 500;
 
 	/** a preset name ({@code small}) or the path of a UNet2DModel config.json */
@@ -29,6 +29,8 @@ public final class TrainingOptions {
 	public int steps = DEFAULT_STEPS;
 	public int batch = DEFAULT_BATCH;
 	public double learningRate = Double.parseDouble(DEFAULT_LEARNING_RATE);
+	/** after the warm-up: constant (score_sde_pytorch's) or cosine (half a cosine down to 0 at the last step) */
+	public String lrSchedule = DEFAULT_LR_SCHEDULE;
 	/** warm-up updates; negative: min(5000, steps/10) (the paper warms up over 5000 of its 1.3M steps) */
 	public int warmup = -1;
 	public double gradClip = 1.0;
@@ -80,6 +82,7 @@ public final class TrainingOptions {
 			switch (key) {
 				case "architecture": architecture = text; break;
 				case "weighting": weighting = text; break;
+				case "lr_schedule": lrSchedule = text; break;
 				case "size": size = Integer.parseInt(text); break;
 				case "channels": channels = Integer.parseInt(text); break;
 				case "steps": steps = Integer.parseInt(text); break;
@@ -111,6 +114,11 @@ public final class TrainingOptions {
 		return warmup >= 0 ? warmup : Math.min(5000, steps / 10);
 	}
 
+	/** The update at which the rate has decayed to 0 ({@link Adam#decayEnd}); 0 for a constant rate. */
+	public long decayEnd() {
+		return "cosine".equals(lrSchedule) ? steps : 0;
+	}
+
 	public void validate() {
 		DeviceChoice.parse(device);
 		check(steps >= 1, "steps must be at least 1, got " + steps);
@@ -120,6 +128,8 @@ public final class TrainingOptions {
 			channels);
 		check(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be positive, got " +
 			learningRate);
+		check("constant".equals(lrSchedule) || "cosine".equals(lrSchedule), "learning-rate schedule " + Echo.quoted(
+			lrSchedule) + " is not one of constant, cosine");
 		check(emaDecay >= 0 && emaDecay < 1, "EMA decay must be in [0, 1), got " + emaDecay);
 		check(sigmaMin >= SchedulerConfig.MIN_SIGMA && sigmaMin < SchedulerConfig.MAX_SIGMA, "sigma_min must be " +
 			"between " + SchedulerConfig.MIN_SIGMA + " and " + SchedulerConfig.MAX_SIGMA + ", got " + sigmaMin);
@@ -159,6 +169,7 @@ public final class TrainingOptions {
 		o.addProperty("steps", steps);
 		o.addProperty("batch", batch);
 		o.addProperty("learning_rate", learningRate);
+		o.addProperty("lr_schedule", lrSchedule);
 		o.addProperty("warmup", warmupSteps());
 		o.addProperty("grad_clip", gradClip);
 		o.addProperty("ema_decay", emaDecay);
@@ -176,7 +187,8 @@ public final class TrainingOptions {
 
 	@Override
 	public String toString() {
-		return String.format(Locale.ROOT, "%d steps, batch %d, lr %s (warm-up %d), clip %s, EMA %s, seed %d, " +
-			"weighting %s", steps, batch, learningRate, warmupSteps(), gradClip, emaDecay, seed, weighting);
+		return String.format(Locale.ROOT, "%d steps, batch %d, lr %s %s (warm-up %d), clip %s, EMA %s, seed %d, " +
+			"weighting %s", steps, batch, learningRate, lrSchedule, warmupSteps(), gradClip, emaDecay, seed,
+			weighting);
 	}
 }

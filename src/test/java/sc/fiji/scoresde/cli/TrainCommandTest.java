@@ -210,6 +210,11 @@ class TrainCommandTest {
 			dir.resolve("o").toString(), "--steps", "0");
 		assertEquals(2, steps.code, "a usage error");
 		assertTrue(steps.err.contains("steps must be at least 1"), steps.err);
+		final GenerateCommandTest.Result schedule = GenerateCommandTest.run("train", "--data", dir.toString(),
+			"--output", dir.resolve("o").toString(), "--lr-schedule", "linear");
+		assertEquals(2, schedule.code, "a usage error");
+		assertTrue(schedule.err.contains("learning-rate schedule 'linear' is not one of constant, cosine"), schedule
+			.err);
 		assertFalse(Files.exists(dir.resolve("o")));
 	}
 

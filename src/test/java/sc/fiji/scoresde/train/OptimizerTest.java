@@ -65,6 +65,23 @@ class OptimizerTest {
 	}
 
 	@Test
+	void aCosineScheduleFallsFromTheWarmedUpRateToZeroAtItsEnd() {
+		final Adam cosine = new Adam(0.1, 2, -1, 10);
+		assertEquals(0, cosine.learningRate(0), 0);
+		assertEquals(0.05, cosine.learningRate(1), 1e-15);
+		assertEquals(0.1, cosine.learningRate(2), 1e-15);
+		// from the end of the warm-up (2) to the end (10): a quarter of the way (1 + cos(π/4))/2, half way 1/2
+		assertEquals(0.1 * (1 + Math.sqrt(0.5)) / 2, cosine.learningRate(4), 1e-15);
+		assertEquals(0.05, cosine.learningRate(6), 1e-15);
+		assertEquals(0, cosine.learningRate(10), 1e-15);
+		assertEquals(0, cosine.learningRate(50), 1e-15);
+		for (int step = 3; step <= 10; step++)
+			assertTrue(cosine.learningRate(step) < cosine.learningRate(step - 1), "falls at update " + step);
+		// without an end the rate stays, as score_sde_pytorch keeps it
+		assertEquals(0.1, new Adam(0.1, 2, -1).learningRate(1000), 0);
+	}
+
+	@Test
 	void emaUsesTheNumberOfUpdatesEarlyOn() throws Exception {
 		try (NDManager m = NDManager.newBaseManager(Device.cpu()); UNet2DModel unet = tiny(m.newSubManager())) {
 			final Parameter p = parameter(unet);

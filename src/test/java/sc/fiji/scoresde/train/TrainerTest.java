@@ -189,6 +189,7 @@ class TrainerTest {
 		final TrainingOptions o = TrainingTestData.quick(6);
 		o.batch = 4;
 		o.learningRate = 3e-3;
+		o.lrSchedule = "cosine";
 		o.warmup = 2;
 		o.gradClip = 0.5;
 		o.emaDecay = 0.9;
@@ -210,7 +211,7 @@ class TrainerTest {
 		assertTrue(Trainer.train(data, unusual(), split, stopAt3).cancelled);
 
 		// what `train --output split --resume` gives: nothing but the folder and resume; the defaults differ in
-		// steps, batch, rate, warm-up, clip, EMA, seed, flips, architecture and sigma_min
+		// steps, batch, rate, schedule, warm-up, clip, EMA, seed, flips, architecture and sigma_min
 		final TrainingOptions resume = new TrainingOptions();
 		resume.resume = true;
 		resume.device = "cpu";
@@ -239,7 +240,8 @@ class TrainerTest {
 			.endsWith("(given: small)")), String.join("\n", log));
 		final String options = Files.readString(split.resolve("training/options.json"));
 		assertTrue(options.contains("\"steps\": 8") && options.contains("\"batch\": 4") && options.contains(
-			"\"seed\": 7") && options.contains("\"flips\": false"), options);
+			"\"seed\": 7") && options.contains("\"flips\": false") && options.contains("\"lr_schedule\": \"cosine\""),
+			options);
 	}
 
 	@Test

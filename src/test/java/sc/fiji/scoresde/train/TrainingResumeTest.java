@@ -88,6 +88,8 @@ class TrainingResumeTest {
 		assertTrue(refused(runWith(dir.resolve("a"), "options", bad), "'batch' is 'many', not an integer",
 			java.util.Set.of()).contains("give the option again"));
 		refused(runWith(dir.resolve("b"), "options", zero), "batch must be in 1..65536, got 0", java.util.Set.of());
+		refused(runWith(dir.resolve("s"), "options", "{\"lr_schedule\": \"sawtooth\", \"steps\": 2}"),
+			"learning-rate schedule 'sawtooth' is not one of constant, cosine", java.util.Set.of());
 		// given again, the checkpoint's value is not needed
 		final Path out = runWith(dir.resolve("c"), "options", bad);
 		final TrainingOptions more = TrainingTestData.quick(3);
