@@ -21,7 +21,6 @@ import sc.fiji.scoresde.runtime.LoadedModel;
 import sc.fiji.scoresde.runtime.ModelLocator;
 import sc.fiji.scoresde.hub.HubClient;
 import sc.fiji.scoresde.model.UNet2DConfig;
-import sc.fiji.scoresde.sampling.SchedulerConfig;
 import sc.fiji.scoresde.train.ImageSources;
 import sc.fiji.scoresde.train.TrainingImages;
 
@@ -65,8 +64,8 @@ final class QualityBenchCommand implements Callable<Integer> {
 			"the denoiser table only (default: ${DEFAULT-VALUE})")
 	private List<String> runs;
 
-	@Option(names = "--denoiser-images", defaultValue = "256", description = "test images of the denoiser table " +
-		"(default: ${DEFAULT-VALUE})")
+	@Option(names = "--denoiser-images", defaultValue = "256", description = "test images of the denoiser table; " +
+		"0: no table (default: ${DEFAULT-VALUE})")
 	private int denoiserImages;
 
 	@Option(names = "--chunk", defaultValue = "250", description = "images per generation run (default: " +
@@ -99,26 +98,9 @@ final class QualityBenchCommand implements Callable<Integer> {
 			err::println))
 		{
 			checkShape(loaded, testSet);
-			final SchedulerConfig sc = loaded.schedulerConfig();
-			final int n = Math.min(denoiserImages, testSet.count());
 			final TrainingImages.Image first = testSet.images().get(0);
-			final double[] sigmas = { 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, sc.sigmaMax };
-			final DenoiserError.Row[] rows = DenoiserError.measure(loaded.scoreModel(), loaded.device(),
-				FrechetEvaluation.flatten(testSet, n, 0), n, new long[] { testSet.channels, first.height, first
-					.width }, sigmas, 64, seed, () -> false);
-			out.printf(Locale.ROOT, "# denoiser x + sigma^2 s(x, sigma) on %d test images: RMS error per pixel; " +
-				"'mean' is the per-pixel mean of those images%n", n);
-			out.printf(Locale.ROOT, "%-8s %10s %10s %8s %12s %13s%n", "sigma", "model", "mean", "ratio", "scale-fixed",
-				"affine-fixed");
-			for (final DenoiserError.Row r : rows)
-				out.printf(Locale.ROOT, "%-8.3f %10.4f %10.4f %8.2f %12.4f %13.4f%n", r.sigma, r.model, r.mean, r.model /
-					r.mean, r.scaleFixed, r.affineFixed);
-			out.println("# scale-fixed, affine-fixed: the model's error after its noise estimate x~ - D(x~) is " +
-				"rescaled (and shifted by a constant) per image by the best numbers, an oracle that knows the noise: " +
-				"what is left when only the estimate's overall scale (and mean) is wrong, which a network whose last " +
-				"GroupNorm divides by the noisy input's empirical spread cannot know better than that spread's " +
-				"sampling error");
-			out.flush();
+			final int n = Math.min(denoiserImages, testSet.count());
+			if (n > 0) printDenoiserTable(out, loaded, testSet, n);
 			if (requests.isEmpty()) return 0;
 
 			final TrainingImages trainSet = ImageSources.load(train, 0, pcaImages);
@@ -182,5 +164,29 @@ final class QualityBenchCommand implements Callable<Integer> {
 		if (m.inChannels != data.channels || m.height() != first.height || m.width() != first.width)
 			throw new IllegalArgumentException("the model makes " + m.inChannels + "×" + m.height() + "×" + m.width() +
 				" images, the test set has " + data.channels + "×" + first.height + "×" + first.width);
+	}
+
+	/** The first table: the model's denoiser error per noise level on the first n test images. */
+	private void printDenoiserTable(final PrintWriter out, final LoadedModel loaded, final TrainingImages testSet,
+		final int n) throws Exception
+	{
+		final TrainingImages.Image first = testSet.images().get(0);
+		final double[] sigmas = { 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, loaded.schedulerConfig().sigmaMax };
+		final DenoiserError.Row[] rows = DenoiserError.measure(loaded.scoreModel(), loaded.device(), FrechetEvaluation
+			.flatten(testSet, n, 0), n, new long[] { testSet.channels, first.height, first.width }, sigmas, 64, seed,
+			() -> false);
+		out.printf(Locale.ROOT, "# denoiser x + sigma^2 s(x, sigma) on %d test images: RMS error per pixel; " +
+			"'mean' is the per-pixel mean of those images%n", n);
+		out.printf(Locale.ROOT, "%-8s %10s %10s %8s %12s %13s%n", "sigma", "model", "mean", "ratio", "scale-fixed",
+			"affine-fixed");
+		for (final DenoiserError.Row r : rows)
+			out.printf(Locale.ROOT, "%-8.3f %10.4f %10.4f %8.2f %12.4f %13.4f%n", r.sigma, r.model, r.mean, r.model /
+				r.mean, r.scaleFixed, r.affineFixed);
+		out.println("# scale-fixed, affine-fixed: the model's error after its noise estimate x~ - D(x~) is " +
+			"rescaled (and shifted by a constant) per image by the best numbers, an oracle that knows the noise: " +
+			"what is left when only the estimate's overall scale (and mean) is wrong, which a network whose last " +
+			"GroupNorm divides by the noisy input's empirical spread cannot know better than that spread's " +
+			"sampling error");
+		out.flush();
 	}
 }

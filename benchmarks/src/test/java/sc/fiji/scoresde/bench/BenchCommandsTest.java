@@ -1,6 +1,7 @@
 package sc.fiji.scoresde.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -119,5 +120,13 @@ class BenchCommandsTest {
 			"--runs", "heun");
 		assertEquals(1, bad.code);
 		assertTrue(bad.err.contains("--runs entry 'heun'"), bad.err);
+
+		// no denoiser table: only the Fréchet rows, and no NaN anywhere
+		final BenchRun fdOnly = BenchRun.of("bench-quality", "--model", model.toString(), "--train", train
+			.toString(), "--test", test.toString(), "--count", "8", "--components", "4", "--denoiser-images", "0",
+			"--runs", "em:2");
+		assertEquals(0, fdOnly.code, fdOnly.err);
+		assertFalse(fdOnly.out.contains("denoiser") || fdOnly.out.contains("NaN"), fdOnly.out);
+		assertTrue(fdOnly.out.lines().anyMatch(l -> l.startsWith("em:2 ")), fdOnly.out);
 	}
 }
