@@ -16,7 +16,8 @@ public final class TrainingOptions {
 
 	/** the defaults of every front end; strings where picocli's defaultValue takes them */
 	public static final String DEFAULT_ARCHITECTURE = "small", DEFAULT_LEARNING_RATE = "2e-4",
-		DEFAULT_EMA_DECAY = "0.999", DEFAULT_SIGMA_MIN = "0.01", DEFAULT_WEIGHTING = "paper", DEFAULT_LR_SCHEDULE = "constant";
+		DEFAULT_EMA_DECAY = "0.999", DEFAULT_SIGMA_MIN = "0.01", DEFAULT_WEIGHTING = "paper",
+		DEFAULT_LR_SCHEDULE = "constant";
 	public static final int DEFAULT_STEPS = 10000, DEFAULT_BATCH = 64, DEFAULT_CHECKPOINT_EVERY = 500;
 
 	/** a preset name ({@code small}) or the path of a UNet2DModel config.json */
