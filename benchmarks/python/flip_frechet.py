@@ -9,24 +9,15 @@ would give), and with all of them mirrored.
 
 Usage: python3 benchmarks/python/flip_frechet.py   (numpy and scipy; the Debian package dataset-fashion-mnist; 10 s)
 """
-import gzip
-
 import numpy as np
 from scipy import linalg
 
-FOLDER = '/usr/share/datasets/fashion-mnist/'
-
-
-def images(name):
-    with gzip.open(FOLDER + name) as f:
-        raw = f.read()
-    count, height, width = np.frombuffer(raw[4:16], '>i4')
-    return np.frombuffer(raw[16:], np.uint8).reshape(count, height, width).astype(np.float64) / 255
+from empirical_denoiser import images  # the idx reader (flat images ÷ 255); this script's folder is on sys.path
 
 
 def main():
-    train = images('train-images-idx3-ubyte.gz')[:10000].reshape(10000, -1)
-    test = images('t10k-images-idx3-ubyte.gz')
+    train = images('train-images-idx3-ubyte.gz')[:10000]
+    test = images('t10k-images-idx3-ubyte.gz').reshape(-1, 28, 28)
     centre = train.mean(0)
     axes = np.linalg.svd(train - centre, full_matrices=False)[2][:64]
 
