@@ -58,8 +58,8 @@ public final class GenerateOptions {
 	public String sampler = sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_NAME;
 	/** rtol = atol of the ode sampler */
 	public double tolerance = Double.parseDouble(sc.fiji.scoresde.sampling.SamplerOptions.DEFAULT_ODE_TOLERANCE);
-	/** S_churn of the heun sampler */
-	public double churn = 0;
+	/** S_churn of the heun sampler; −1: the model folder's recommendation for heun, else 0 */
+	public double churn = -1;
 
 	/** Checks every option; the message names the option, the value and what is allowed. */
 	public void validate() {
@@ -83,7 +83,8 @@ public final class GenerateOptions {
 		if (!sc.fiji.scoresde.sampling.SamplerOptions.NAMES.contains(sampler)) throw bad(KEY_SAMPLER, sampler,
 			"one of " + sc.fiji.scoresde.sampling.SamplerOptions.NAMES);
 		if (!(tolerance > 0 && tolerance < 1)) throw bad(KEY_TOLERANCE, tolerance, "a number in (0, 1)");
-		if (!(churn >= 0 && Double.isFinite(churn))) throw bad(KEY_CHURN, churn, "a number ≥ 0");
+		if (!(churn == -1 || churn >= 0 && Double.isFinite(churn))) throw bad(KEY_CHURN, churn,
+			"-1 (the model's recommendation, else 0) or a number ≥ 0");
 		if (!sc.fiji.scoresde.runtime.ModelLocator.isAcceptable(model)) throw bad(KEY_MODEL, model,
 			"an existing pipeline folder, UNet folder or weights file, a Hugging Face model id such as " +
 				"google/ncsnpp-celebahq-256, or empty for the bundled Fashion-MNIST model");
@@ -120,7 +121,7 @@ public final class GenerateOptions {
 		r.sampler.correctSteps = correctors == -1 ? null : correctors;
 		r.sampler.name = sampler;
 		r.sampler.odeTolerance = tolerance;
-		r.sampler.churn = churn;
+		r.sampler.churn = churn == -1 ? null : churn;
 		return r;
 	}
 

@@ -84,8 +84,8 @@ public class GenerateVeCommand extends DynamicCommand {
 	@Parameter(label = "ODE tolerance (ode sampler)", persist = false)
 	private double tolerance = Double.parseDouble(SamplerOptions.DEFAULT_ODE_TOLERANCE);
 
-	@Parameter(label = "Churn (heun sampler)", min = "0", persist = false)
-	private double churn = 0;
+	@Parameter(label = "Churn (heun sampler; -1: the model's recommendation, else 0)", min = "-1", persist = false)
+	private double churn = -1;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Score SDE VE")
 	private Img<?> result;

@@ -51,7 +51,7 @@ public class GenerateVePlugIn implements PlugIn {
 		gd.addChoice("Output", GenerateOptions.OUTPUTS, last.output);
 		gd.addChoice("Sampler", GenerateOptions.SAMPLERS, last.sampler);
 		gd.addNumericField("Tolerance (ode sampler)", last.tolerance, 6);
-		gd.addNumericField("Churn (heun sampler)", last.churn, 3);
+		gd.addNumericField("Churn (heun sampler; -1: the model's)", last.churn, 3);
 		gd.showDialog();
 		if (gd.wasCanceled()) return null;
 		final GenerateOptions o = new GenerateOptions();

@@ -41,11 +41,7 @@ public final class GenerationService {
 	public static SamplerOptions settings(final LoadedModel model, final SamplerOptions given,
 		final java.util.function.Consumer<String> log)
 	{
-		final RecommendedSampling recommended = model.folder().recommendedSampling;
-		final SamplerOptions chosen = given.withFallback(recommended == null ? null : recommended.settings,
-			RecommendedSampling.SOURCE, log);
-		if (recommended != null) recommended.warnIfFarBelow(chosen, log);
-		return chosen;
+		return RecommendedSampling.resolve(model.folder().recommendedSampling, given, log);
 	}
 
 	public static GeneratedImages generate(final LoadedModel model, final GenerationRequest request,

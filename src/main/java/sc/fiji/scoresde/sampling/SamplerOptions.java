@@ -102,6 +102,20 @@ public final class SamplerOptions implements java.io.Serializable {
 		return !"ode".equals(name()) && !("heun".equals(name()) && churn() == 0);
 	}
 
+	/** A copy with every setting that is null here taken from {@code other} (neither is changed). */
+	public SamplerOptions orElse(final SamplerOptions other) {
+		final SamplerOptions r = new SamplerOptions();
+		r.name = name != null ? name : other.name;
+		r.steps = steps != null ? steps : other.steps;
+		r.snr = snr != null ? snr : other.snr;
+		r.correctSteps = correctSteps != null ? correctSteps : other.correctSteps;
+		r.odeTolerance = odeTolerance != null ? odeTolerance : other.odeTolerance;
+		r.churn = churn != null ? churn : other.churn;
+		r.odeMaxCalls = odeMaxCalls;
+		r.heunRho = heunRho;
+		return r;
+	}
+
 	/**
 	 * These options with every setting not given taken from {@code fallback} (whose fields are not changed), and one
 	 * log line naming each sampler setting and where it came from, e.g. "steps 200 (recommended by the model folder)".

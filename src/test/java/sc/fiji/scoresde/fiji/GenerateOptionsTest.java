@@ -33,4 +33,18 @@ class GenerateOptionsTest {
 		assertTrue(e.getMessage().contains("'model'") && e.getMessage().contains("Hugging Face model id"), e
 			.getMessage());
 	}
+
+	@Test
+	void churnMinusOneLeavesTheChurnToTheModelsRecommendationAndOtherNegativesAreRefused() {
+		final GenerateOptions o = new GenerateOptions();
+		assertEquals(-1, o.churn, "the dialog's default");
+		o.validate();
+		assertEquals(null, o.request().sampler.churn, "not given: the model folder's heun churn, else 0");
+		o.churn = 10;
+		assertEquals(10.0, o.request().sampler.churn);
+		o.churn = -0.5;
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, o::validate);
+		assertTrue(e.getMessage().contains("'churn' is -0.5") && e.getMessage().contains("-1 (the model's"), e
+			.getMessage());
+	}
 }

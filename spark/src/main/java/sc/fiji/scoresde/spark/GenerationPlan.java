@@ -57,10 +57,7 @@ public final class GenerationPlan implements Serializable {
 
 	/** Fills the settings not given from the model folder's recommendation, then the defaults (logged). */
 	public void resolveSampler(final PipelineFolder folder, final Consumer<String> log) {
-		final RecommendedSampling recommended = folder.recommendedSampling;
-		sampler = sampler.withFallback(recommended == null ? null : recommended.settings, RecommendedSampling.SOURCE,
-			log);
-		if (recommended != null) recommended.warnIfFarBelow(sampler, log);
+		sampler = RecommendedSampling.resolve(folder.recommendedSampling, sampler, log);
 	}
 
 	public void validate() {
