@@ -66,8 +66,8 @@ public final class SamplingRecommendationFile {
 			for (final Map.Entry<String, JsonElement> e : element.getAsJsonObject().entrySet()) {
 				if (e.getKey().startsWith("_")) continue;
 				final String where = "other_samplers." + e.getKey() + ".";
-				if (!SamplerOptions.NAMES.contains(e.getKey())) throw bad(file, "has other_samplers for " + Echo.quoted(e
-					.getKey()) + ", which is not one of " + SamplerOptions.NAMES_TEXT);
+				if (!SamplerOptions.NAMES.contains(e.getKey())) throw bad(file, "has other_samplers for " + Echo
+					.quoted(e.getKey()) + ", which is not one of " + SamplerOptions.NAMES_TEXT);
 				if (e.getKey().equals(main.samplerName())) throw bad(file, "has other_samplers for " + e.getKey() +
 					", the recommended sampler itself (give its settings at the top level)");
 				if (!e.getValue().isJsonObject()) throw bad(file, "other_samplers." + e.getKey() + " is " + JsonInput
@@ -116,7 +116,8 @@ public final class SamplingRecommendationFile {
 	{
 		if (!o.has(key)) return null;
 		final Integer v = JsonInput.integer(o.get(key));
-		if (v == null) throw bad(file, where + key + " is " + JsonInput.kind(o.get(key)) + " (expected a whole number)");
+		if (v == null) throw bad(file, where + key + " is " + JsonInput.kind(o.get(key)) +
+			" (expected a whole number)");
 		return v;
 	}
 
@@ -125,7 +126,8 @@ public final class SamplingRecommendationFile {
 	{
 		if (!o.has(key)) return null;
 		final Double v = JsonInput.finiteNumber(o.get(key));
-		if (v == null) throw bad(file, where + key + " is " + JsonInput.kind(o.get(key)) + " (expected a finite number)");
+		if (v == null) throw bad(file, where + key + " is " + JsonInput.kind(o.get(key)) +
+			" (expected a finite number)");
 		return v;
 	}
 
