@@ -34,8 +34,9 @@ public final class SamplingRecommendationFile {
 	/** the keys of one sampler's settings */
 	private static final Set<String> SETTINGS_KEYS = Set.of("steps", "snr", "correct_steps", "ode_tolerance",
 		"churn", "min_steps");
-	private static final Set<String> KEYS = Set.of("sampler", "steps", "snr", "correct_steps", "ode_tolerance",
-		"churn", "min_steps", "other_samplers");
+	/** the top level's keys: the recommended sampler's name and settings, and the other samplers' settings */
+	private static final Set<String> KEYS = java.util.stream.Stream.concat(SETTINGS_KEYS.stream(), java.util.stream
+		.Stream.of("sampler", "other_samplers")).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
 	private SamplingRecommendationFile() {}
 
